@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the Go-built parts of the sandbox into .tools/bin from their pinned Go modules.
+# Idempotent: a binary whose recorded pin matches is reused; only what is missing is built.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="$root/.tools/bin"
+logs="$root/.tools/logs"
+mkdir -p "$bin" "$logs"
+export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+
+TEMPORAL_CLI=github.com/temporalio/cli/cmd/temporal@v1.5.1
+KWOK=sigs.k8s.io/kwok/cmd/kwok@v0.8.0
+KUBERNETES_VERSION=v1.34.4
+
+only=${1:-all}
+
+need() { # name pin -> true when .tools/bin/name is missing or built from another pin
+  [ -x "$bin/$1" ] && [ "$(cat "$bin/.$1.pin" 2>/dev/null)" = "$2" ] && return 1
+  return 0
+}
+
+stamp() { printf '%s' "$2" > "$bin/.$1.pin"; }
+
+timed() { # label command... : runs a build step with its output in a log, reporting the time it took
+  local label=$1; shift
+  local start=$SECONDS
+  echo "==> building $label (log: .tools/logs/$label.log)"
+  if ! "$@" > "$logs/$label.log" 2>&1; then
+    echo "!! building $label failed; last lines of .tools/logs/$label.log:" >&2
+    tail -n 20 "$logs/$label.log" >&2
+    exit 1
+  fi
+  echo "    $label built in $((SECONDS - start))s"
+}
+
+go_install() { GOBIN="$bin" go install -ldflags "-s -w" "$1"; }
+
+build_temporal() {
+  if need temporal "$TEMPORAL_CLI"; then
+    timed temporal go_install "$TEMPORAL_CLI"
+    stamp temporal "$TEMPORAL_CLI"
+  else
+    echo "==> temporal up to date ($TEMPORAL_CLI)"
+  fi
+}
+
+build_kwok() {
+  if need kwok "$KWOK"; then
+    timed kwok go_install "$KWOK"
+    stamp kwok "$KWOK"
+  else
+    echo "==> kwok up to date ($KWOK)"
+  fi
+}
+
+kubernetes_build() {
+  local minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
+  local pkg=k8s.io/component-base/version
+  local ldflags="-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  cd "$root/tools/kubernetes"
+  go build -ldflags "$ldflags" -o "$bin/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+  go build -ldflags "-s -w" -o "$bin/etcd" go.etcd.io/etcd/server/v3
+}
+
+build_kubernetes() {
+  local pin
+  pin="$KUBERNETES_VERSION $(sha256sum "$root/tools/kubernetes/go.sum" | cut -c1-16)"
+  local missing=0
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd; do
+    need "$b" "$pin" && missing=1
+  done
+  if [ $missing = 1 ]; then
+    timed kubernetes kubernetes_build
+    for b in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd; do stamp "$b" "$pin"; done
+  else
+    echo "==> kubernetes $KUBERNETES_VERSION and etcd up to date"
+  fi
+}
+
+case "$only" in
+  all) build_temporal; build_kubernetes; build_kwok ;;
+  temporal) build_temporal ;;
+  kubernetes) build_kubernetes ;;
+  kwok) build_kwok ;;
+  *) echo "usage: $0 [all|temporal|kubernetes|kwok]" >&2; exit 2 ;;
+esac

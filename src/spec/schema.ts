@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/** A Kubernetes DNS-1123 label: what stack, platform and namespace names must be. */
+export const dnsLabel = z
+  .string()
+  .max(63, 'must be at most 63 characters (a DNS-1123 label)')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+/** A duration as Temporal reads it: "500ms", "30s", "10m", "2h". */
+export const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as "30s", "10m" or "1h"');
+
+export const retryPolicySchema = z
+  .object({
+    maximumAttempts: z.number().int().min(1).describe('attempts before the stack is marked failed'),
+    initialInterval: duration,
+    backoffCoefficient: z.number().min(1),
+    maximumInterval: duration,
+  })
+  .partial()
+  .strict();
+
+export const failurePolicySchema = z
+  .enum(['continue', 'failFast'])
+  .describe('continue: independent branches keep going after a failure; failFast: start nothing new after a failure');
+
+export const defaultsSchema = z
+  .object({
+    maxParallelStacks: z.number().int().min(1).max(500).default(4),
+    failurePolicy: failurePolicySchema.default('continue'),
+    healthTimeout: duration.default('10m').describe('how long a stack may take to become Healthy'),
+    retry: retryPolicySchema.default({}),
+  })
+  .strict();
+
+export const stackSchema = z
+  .object({
+    name: dnsLabel,
+    path: z.string().min(1).optional().describe('path in the source repository; default stacks/<name>'),
+    namespace: dnsLabel.optional().describe('destination namespace; default <name>'),
+    dependsOn: z.array(z.string()).default([]),
+    healthTimeout: duration.optional(),
+    retry: retryPolicySchema.optional(),
+  })
+  .strict();
+
+export const sourceSchema = z
+  .object({
+    repoURL: z.string().min(1),
+    targetRevision: z.string().min(1).default('HEAD'),
+  })
+  .strict();
+
+export const environmentSchema = z
+  .object({
+    name: dnsLabel,
+    requiresApproval: z.boolean().default(false),
+  })
+  .strict();
+
+export const clusterRequirementsSchema = z
+  .object({
+    minKubernetesVersion: z
+      .string()
+      .regex(/^v?\d+\.\d+(\.\d+)?$/, 'must be a version such as "1.30" or "v1.30.0"')
+      .default('1.30'),
+  })
+  .strict();
+
+export const bootstrapOptionsSchema = z
+  .object({
+    argoEvents: z.boolean().default(false),
+    argoRollouts: z.boolean().default(false),
+    kargo: z.boolean().default(false),
+  })
+  .strict();
+
+export const platformSpecSchema = z
+  .object({
+    apiVersion: z.literal('baton/v1alpha1'),
+    kind: z.literal('Platform'),
+    metadata: z.object({ name: dnsLabel }).strict(),
+    spec: z
+      .object({
+        source: sourceSchema,
+        cluster: clusterRequirementsSchema.default({ minKubernetesVersion: '1.30' }),
+        bootstrap: bootstrapOptionsSchema.default({ argoEvents: false, argoRollouts: false, kargo: false }),
+        defaults: defaultsSchema.default({ maxParallelStacks: 4, failurePolicy: 'continue', healthTimeout: '10m', retry: {} }),
+        stacks: z.array(stackSchema).min(1, 'a platform needs at least one stack'),
+        environments: z.array(environmentSchema).default([]),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type PlatformSpec = z.infer<typeof platformSpecSchema>;
+export type PlatformSpecInput = z.input<typeof platformSpecSchema>;
+export type StackSpec = z.infer<typeof stackSchema>;
+export type RetryPolicySpec = z.infer<typeof retryPolicySchema>;
+export type FailurePolicy = z.infer<typeof failurePolicySchema>;

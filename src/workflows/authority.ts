@@ -1,0 +1,54 @@
+import type { Concern, Holder, LedgerEntry, LifecycleState } from './state.js';
+
+export interface HandoffRequest {
+  concern: Concern;
+  from: Holder;
+  to: Holder;
+  /** The workflow id (or identity) of whoever sends the handoff. */
+  sender: string;
+  reason: string;
+  credentialsRef?: string;
+}
+
+/** The only transfers the RFC allows, in lifecycle order. */
+const allowedTransfers: readonly (readonly [Holder, Holder])[] = [
+  ['external', 'bootstrap'],
+  ['bootstrap', 'orchestration'],
+  ['orchestration', 'deployment'],
+  ['deployment', 'orchestration'],
+  ['orchestration', 'bootstrap'],
+  ['bootstrap', 'external'],
+];
+
+/** Why a handoff must be refused, or null when it may happen. */
+export function handoffRejection(state: LifecycleState, request: HandoffRequest): string | null {
+  const holder = state.authority[request.concern];
+  if (holder !== request.from) return `${request.from} does not hold ${request.concern} authority (${holder} does)`;
+  const expectedSender = state.holderIds[request.from];
+  if (expectedSender !== undefined && expectedSender !== request.sender) {
+    return `sender "${request.sender}" does not speak for ${request.from} (only "${expectedSender}" does)`;
+  }
+  if (!allowedTransfers.some(([from, to]) => from === request.from && to === request.to)) {
+    return `no handoff from ${request.from} to ${request.to} exists`;
+  }
+  return null;
+}
+
+/** Records the handoff in the ledger, and transfers the authority when it is allowed. */
+export function applyHandoff(state: LifecycleState, request: HandoffRequest, at: string): LedgerEntry {
+  const rejection = handoffRejection(state, request);
+  const entry: LedgerEntry = {
+    concern: request.concern,
+    from: request.from,
+    to: request.to,
+    at,
+    reason: request.reason,
+    sender: request.sender,
+    accepted: rejection === null,
+    ...(rejection === null ? {} : { rejection }),
+    ...(request.credentialsRef ? { credentialsRef: request.credentialsRef } : {}),
+  };
+  state.ledger.push(entry);
+  if (rejection === null) state.authority[request.concern] = request.to;
+  return entry;
+}

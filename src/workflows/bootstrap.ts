@@ -1,0 +1,74 @@
+import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, PlaybookSummary } from '../activities/interfaces.js';
+import type { HandoffRequest } from './authority.js';
+import { runOnce, zoneActivityOptions } from './activityOptions.js';
+import { authorityHandoffSignal } from './definitions.js';
+import type { Timeouts } from './input.js';
+
+export interface BootstrapInput {
+  platform: string;
+  environment: string;
+  mode: 'install' | 'teardown';
+  features: Record<string, boolean>;
+  taskQueuePrefix: string;
+  timeouts: Timeouts;
+}
+
+export interface BootstrapResult {
+  playbooks: PlaybookSummary[];
+  argoCdVersion?: string;
+  credentialsRef?: string;
+}
+
+/**
+ * Phase 1 (install): Ansible installs Argo CD and the automation credentials, Argo CD is
+ * waited for, the bootstrap credentials are rotated, and only then is authority handed to
+ * orchestration. Phase 4 (teardown): the teardown playbook removes what bootstrap made.
+ */
+export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
+  const { taskQueuePrefix, timeouts } = input;
+  const ansible = proxyActivities<AnsibleActivities>(
+    zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, runOnce),
+  );
+  const playbook = (name: 'bootstrap' | 'rotate-credentials' | 'teardown') =>
+    ansible.runPlaybook({ playbook: name, platform: input.platform, environment: input.environment, features: input.features });
+
+  const parent = workflowInfo().parent;
+  if (!parent) throw ApplicationFailure.nonRetryable('bootstrap runs as a child of platformLifecycle, which receives its handoff');
+  const handOff = (request: Omit<HandoffRequest, 'concern' | 'sender'>) =>
+    getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(authorityHandoffSignal, {
+      concern: 'platform',
+      sender: workflowInfo().workflowId,
+      ...request,
+    });
+
+  if (input.mode === 'teardown') {
+    const removed = await playbook('teardown');
+    const cluster = proxyActivities<ClusterActivities>(
+      zoneActivityOptions(taskQueuePrefix, 'cluster', timeouts, timeouts.orphanCheck, runOnce),
+    );
+    const orphans = await cluster.findOrphans({ platform: input.platform });
+    if (orphans.length > 0) {
+      const listed = orphans.map((o) => `  - ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join('\n');
+      throw ApplicationFailure.nonRetryable(`teardown left ${orphans.length} object(s) labelled for this platform:\n${listed}`, 'OrphansFound');
+    }
+    await handOff({ from: 'bootstrap', to: 'external', reason: 'teardown playbook done and no orphaned objects remain' });
+    return { playbooks: [removed] };
+  }
+
+  const installed = await playbook('bootstrap');
+  const argocd = proxyActivities<ArgoCdActivities>(
+    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, timeouts.argoCdOperational, { maximumAttempts: 3 }),
+  );
+  const { version } = await argocd.awaitArgoCdOperational({ credentialsRef: installed.credentialsRef });
+  const rotated = await playbook('rotate-credentials');
+  const credentialsRef = rotated.credentialsRef ?? installed.credentialsRef;
+
+  await handOff({
+    from: 'bootstrap',
+    to: 'orchestration',
+    reason: `Argo CD ${version} is operational and the bootstrap credentials are rotated`,
+    ...(credentialsRef ? { credentialsRef } : {}),
+  });
+  return { playbooks: [installed, rotated], argoCdVersion: version, ...(credentialsRef ? { credentialsRef } : {}) };
+}

@@ -1,0 +1,39 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { ApplicationStatus, ArgoCdActivities, StackTarget } from '../activities/interfaces.js';
+import { durationMs } from '../spec/duration.js';
+import { zoneActivityOptions } from './activityOptions.js';
+import type { Timeouts } from './input.js';
+
+export type StackAction = 'deploy' | 'delete';
+
+export interface StackRunInput {
+  target: StackTarget;
+  action: StackAction;
+  taskQueuePrefix: string;
+  timeouts: Timeouts;
+}
+
+export type StackRunResult = { action: 'deploy'; status: ApplicationStatus } | { action: 'delete'; existed: boolean };
+
+/**
+ * One stack through Argo CD's API: upsert its Application, sync it and wait until it is
+ * Healthy and Synced; or, for teardown, delete it with cascade and wait until it is gone.
+ */
+export async function deployStack(input: StackRunInput): Promise<StackRunResult> {
+  const { target, timeouts, taskQueuePrefix } = input;
+  const retry = target.stack.retry;
+  const argocd = proxyActivities<ArgoCdActivities>(
+    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, timeouts.argoCdCall, retry),
+  );
+  if (input.action === 'delete') {
+    const deleted = await argocd.deleteApplication(target);
+    return { action: 'delete', existed: deleted.existed };
+  }
+  await argocd.ensureApplication(target);
+  await argocd.syncApplication(target);
+  const healthWait = durationMs(target.stack.healthTimeout) + durationMs(timeouts.healthGrace);
+  const health = proxyActivities<ArgoCdActivities>(
+    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, `${healthWait}ms`, retry),
+  );
+  return { action: 'deploy', status: await health.awaitApplicationHealthy(target) };
+}

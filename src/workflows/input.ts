@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { duration } from '../spec/schema.js';
+import { lifecycleStateSchema } from './state.js';
+import { defaultTaskQueuePrefix } from './taskQueues.js';
+
+/** Every wait of the lifecycle, so a test can pass short ones and an installation long ones. */
+export const timeoutsSchema = z
+  .object({
+    preflight: duration.default('2m'),
+    playbook: duration.default('30m'),
+    argoCdOperational: duration.default('10m'),
+    argoCdCall: duration.default('2m'),
+    heartbeat: duration.default('1m'),
+    /** Added to a stack's healthTimeout for the activity that waits for health. */
+    healthGrace: duration.default('1m'),
+    orphanCheck: duration.default('5m'),
+  })
+  .strict();
+export type Timeouts = z.infer<typeof timeoutsSchema>;
+
+export const lifecycleInputSchema = z
+  .object({
+    /** The platform spec as a parsed document; the workflow validates it. */
+    spec: z.unknown(),
+    environment: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label'),
+    taskQueuePrefix: z.string().min(1).default(defaultTaskQueuePrefix),
+    timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
+    /** Set by continueAsNew: the state to carry on with. */
+    carriedState: lifecycleStateSchema.optional(),
+  })
+  .strict();
+export type LifecycleInput = z.input<typeof lifecycleInputSchema>;
+export type LifecycleSettings = z.infer<typeof lifecycleInputSchema>;

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+export const phaseNames = ['pre-bootstrap', 'bootstrap', 'orchestration', 'steady-state', 'teardown'] as const;
+export const phaseSchema = z.object({ number: z.number().int().min(0).max(4), name: z.enum(phaseNames) });
+export type Phase = z.infer<typeof phaseSchema>;
+
+export function phase(number: 0 | 1 | 2 | 3 | 4): Phase {
+  return { number, name: phaseNames[number] };
+}
+
+export const stackStatusSchema = z.enum(['pending', 'deploying', 'healthy', 'failed', 'blocked', 'deleting', 'deleted']);
+export type StackStatus = z.infer<typeof stackStatusSchema>;
+
+export const stackStateSchema = z.object({
+  name: z.string(),
+  dependsOn: z.array(z.string()),
+  status: stackStatusSchema,
+  /** Attempts of the current action (deploy, or delete during teardown). */
+  attempts: z.number().int(),
+  startedAt: z.string().nullable(),
+  healthyAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type StackState = z.infer<typeof stackStateSchema>;
+
+export const holderSchema = z.enum(['external', 'bootstrap', 'orchestration', 'deployment']);
+export type Holder = z.infer<typeof holderSchema>;
+
+export const concernSchema = z.enum(['platform']);
+export type Concern = z.infer<typeof concernSchema>;
+
+export const ledgerEntrySchema = z.object({
+  concern: concernSchema,
+  from: holderSchema,
+  to: holderSchema,
+  at: z.string(),
+  reason: z.string(),
+  sender: z.string(),
+  accepted: z.boolean(),
+  rejection: z.string().optional(),
+  credentialsRef: z.string().optional(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+export const outcomeSchema = z.enum(['running', 'completed', 'aborted', 'torn-down', 'failed']);
+
+export const lifecycleStateSchema = z.object({
+  workflowId: z.string(),
+  platform: z.string(),
+  environment: z.string(),
+  phase: phaseSchema,
+  outcome: outcomeSchema,
+  /** What the run waits for, for people: "resume after fixing ...", "teardown request". */
+  waitingFor: z.string().nullable(),
+  error: z.string().nullable(),
+  authority: z.record(concernSchema, holderSchema),
+  /** Which workflow speaks for a holder; a handoff from anyone else is rejected. */
+  holderIds: z.partialRecord(holderSchema, z.string()),
+  credentialsRef: z.string().nullable(),
+  stacks: z.array(stackStateSchema),
+  ledger: z.array(ledgerEntrySchema),
+  startedAt: z.string(),
+});
+export type LifecycleState = z.infer<typeof lifecycleStateSchema>;
