@@ -15,9 +15,9 @@ export const stateQuery = defineQuery<LifecycleState>('state');
 export const authorityHandoffSignal = defineSignal<[HandoffRequest]>('authorityHandoff');
 
 /** Updates validate first and say why they refuse; the signals of the same name are the fire-and-forget fallback. */
-export const resumeUpdate = defineUpdate<string, [ControlRequest?]>('resume');
-export const abortUpdate = defineUpdate<string, [ControlRequest?]>('abort');
-export const teardownUpdate = defineUpdate<string, [ControlRequest?]>('teardown');
-export const resumeSignal = defineSignal<[ControlRequest?]>('resume');
-export const abortSignal = defineSignal<[ControlRequest?]>('abort');
-export const teardownSignal = defineSignal<[ControlRequest?]>('teardown');
+export const resumeUpdate = defineUpdate<string, [ControlRequest]>('resume');
+export const abortUpdate = defineUpdate<string, [ControlRequest]>('abort');
+export const teardownUpdate = defineUpdate<string, [ControlRequest]>('teardown');
+export const resumeSignal = defineSignal<[ControlRequest]>('resume');
+export const abortSignal = defineSignal<[ControlRequest]>('abort');
+export const teardownSignal = defineSignal<[ControlRequest]>('teardown');

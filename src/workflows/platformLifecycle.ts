@@ -77,16 +77,16 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
       log.warn(`rejected handoff ${entry.from} -> ${entry.to} from "${entry.sender}": ${entry.rejection}`);
     }
   });
-  const acceptControl = (kind: ControlKind) => (request?: ControlRequest) => {
+  const acceptControl = (kind: ControlKind) => (request: ControlRequest | undefined) => {
     control[kind] = request ?? {};
     log.info(describeRequest(kind, control[kind]));
     return `${kind} accepted in phase ${state.phase.number} (${state.phase.name})`;
   };
-  const refuseOrThrow = (kind: ControlKind) => (request?: ControlRequest) => {
+  const refuseOrThrow = (kind: ControlKind) => (request: ControlRequest | undefined) => {
     const refusal = controlRefusal(kind, state, request);
     if (refusal) throw new Error(refusal);
   };
-  const signalled = (kind: ControlKind) => (request?: ControlRequest) => {
+  const signalled = (kind: ControlKind) => (request: ControlRequest | undefined) => {
     const refusal = controlRefusal(kind, state, request);
     if (refusal) log.warn(`ignored ${kind} signal: ${refusal}`);
     else acceptControl(kind)(request);
@@ -137,7 +137,7 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
       } catch (err) {
         if (isCancellation(err)) throw err;
         state.error = describeFailure(err);
-        log.error(`phase ${state.phase.number} (${state.phase.name}) failed: ${state.error}`);
+        log.warn(`phase ${state.phase.number} (${state.phase.name}) failed: ${state.error}`);
         if (!(await awaitResume('resume after fixing the cause, or abort'))) return false;
         state.error = null;
       }
@@ -166,7 +166,7 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
       s.status = 'failed';
       s.finishedAt = now();
       s.message = isCancellation(err) ? 'aborted' : describeFailure(err);
-      log.error(`stack ${name} failed to ${action}: ${s.message}`);
+      log.warn(`stack ${name} failed to ${action}: ${s.message}`);
       const direction = action === 'deploy' ? graph : reverseGraph(graph);
       for (const blocked of blockedBy(direction, [name])) {
         if (stack(blocked).status === 'pending') {
@@ -313,7 +313,8 @@ function initialState(workflowId: string, platform: string, environment: string,
     waitingFor: null,
     error: null,
     authority: { platform: 'external' },
-    holderIds: { orchestration: workflowId },
+    // The run speaks for the operator who started it, for itself, and for Argo CD at a teardown request.
+    holderIds: { external: workflowId, orchestration: workflowId, deployment: workflowId },
     credentialsRef: null,
     stacks: stacks.map((s) => ({
       name: s.name,

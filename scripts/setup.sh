@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Everything a fresh clone needs before Baton runs: Node packages and the Go-built parts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> installing Node packages (npm ci)"
+  npm ci --no-audit --no-fund
+else
+  echo "==> Node packages up to date"
+fi
+bash scripts/build-tools.sh all

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowsPath as currentWorkflows } from './workflowsPath.js';
+
+export interface ReplayOutcome {
+  name: string;
+  workflowId: string;
+  ok: boolean;
+  /** What diverged, as the SDK reports it (names the event and the command it expected). */
+  error?: string;
+}
+
+export interface NamedHistory {
+  name: string;
+  history: temporal.api.history.v1.IHistory;
+}
+
+/** Reads a history exported as JSON (by `baton history`, `temporal workflow show -o json` or the UI). */
+export async function readHistoryFile(file: string): Promise<NamedHistory> {
+  const json: unknown = JSON.parse(await readFile(file, 'utf8'));
+  return { name: file, history: historyFromJSON(json) };
+}
+
+/**
+ * Replays recorded histories against workflow code (the current code unless told
+ * otherwise): a run that would take another path today fails with the diverging event.
+ */
+export async function replayHistories(histories: NamedHistory[], workflowsPath = currentWorkflows): Promise<ReplayOutcome[]> {
+  const outcomes: ReplayOutcome[] = [];
+  const named = histories.map((h, i) => ({ workflowId: `replay-${i}`, history: h.history }));
+  const results = Worker.runReplayHistories({ workflowsPath, replayName: 'baton-replay' }, named);
+  for await (const result of results) {
+    const index = Number(result.workflowId.replace('replay-', ''));
+    outcomes.push({
+      name: histories[index]!.name,
+      workflowId: result.workflowId,
+      ok: result.error === undefined,
+      ...(result.error ? { error: result.error.message } : {}),
+    });
+  }
+  return outcomes;
+}

@@ -1,0 +1,44 @@
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../workflows/taskQueues.js';
+import { workflowsPath } from './workflowsPath.js';
+
+export interface WorkerSetOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueuePrefix: string;
+  /** Serve the workflow task queue too (one process can serve everything). */
+  workflows: boolean;
+  /** The activity implementations of each trust zone this process serves. */
+  zones: Partial<Record<TrustZone, object>>;
+  /** A prebuilt bundle, so tests and restarts skip bundling. */
+  workflowBundle?: WorkflowBundleOption;
+  identity?: string;
+}
+
+/** One Worker per task queue: the workflow queue and each served trust zone's activity queue. */
+export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]> {
+  const common = { connection: options.connection, namespace: options.namespace, ...(options.identity ? { identity: options.identity } : {}) };
+  const workers: Worker[] = [];
+  if (options.workflows) {
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: workflowTaskQueue(options.taskQueuePrefix),
+        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+      }),
+    );
+  }
+  for (const [zone, activities] of Object.entries(options.zones) as [TrustZone, object][]) {
+    workers.push(await Worker.create({ ...common, taskQueue: zoneTaskQueue(options.taskQueuePrefix, zone), activities }));
+  }
+  return workers;
+}
+
+/** Runs workers together; when one stops (or fails), the others are shut down too. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  try {
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  }
+}

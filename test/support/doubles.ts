@@ -1,0 +1,115 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, StackTarget } from '../../src/activities/interfaces.js';
+import type { TrustZone } from '../../src/workflows/taskQueues.js';
+
+export interface ActivityCall {
+  activity: string;
+  stack?: string;
+  at: number;
+  phase: 'start' | 'end';
+}
+
+export interface DoubleOptions {
+  /** Stacks whose health wait fails (non-retryable, as a Degraded application does). Mutable: clear it to fix the fault. */
+  failing?: Set<string>;
+  /** How long each stack takes to become healthy, in ms. */
+  healthDelayMs?: (stack: string) => number;
+  /** Where every call is reported (the worker-process test writes them to a file). */
+  onCall?: (call: ActivityCall) => void;
+  /** Preflight checks that fail. Mutable: clear it to fix the cluster. */
+  failingChecks?: Set<string>;
+}
+
+/**
+ * Test doubles of every trust zone's activities: they record calls and time, and fail on
+ * demand. Workflow tests use them; the real activities are tested against the sandbox.
+ */
+export function activityDoubles(options: DoubleOptions = {}) {
+  const calls: ActivityCall[] = [];
+  let running = 0;
+  let maxRunning = 0;
+  const record = (activity: string, phase: 'start' | 'end', stack?: string) => {
+    const call = { activity, phase, at: Date.now(), ...(stack ? { stack } : {}) };
+    calls.push(call);
+    options.onCall?.(call);
+  };
+  const traced =
+    <A extends unknown[], R>(activity: string, body: (...args: A) => Promise<R>, stackOf: (...args: A) => string | undefined = () => undefined) =>
+    async (...args: A): Promise<R> => {
+      record(activity, 'start', stackOf(...args));
+      const result = await body(...args);
+      record(activity, 'end', stackOf(...args));
+      return result;
+    };
+  const stackOf = (t: StackTarget) => t.stack.name;
+
+  const cluster: ClusterActivities = {
+    preflight: traced('preflight', async () => {
+      const failed = options.failingChecks ?? new Set<string>();
+      const checks = ['api-reachable', 'server-version', 'nodes-ready', 'permissions'].map((name) => ({
+        name,
+        passed: !failed.has(name),
+        reason: failed.has(name) ? `${name} failed in the test double` : 'ok',
+      }));
+      return { passed: failed.size === 0, checks };
+    }),
+    findOrphans: traced('findOrphans', async () => []),
+  };
+
+  const ansible: AnsibleActivities = {
+    runPlaybook: traced('runPlaybook', async ({ playbook }) => ({
+      playbook,
+      ok: 10,
+      changed: playbook === 'bootstrap' ? 5 : 1,
+      failed: 0,
+      unreachable: 0,
+      credentialsRef: 'baton-system/baton-automation',
+    })),
+  };
+
+  const argocd: ArgoCdActivities = {
+    awaitArgoCdOperational: traced('awaitArgoCdOperational', async () => ({ version: 'v3.5.1' })),
+    ensureApplication: traced('ensureApplication', async (t) => ({ application: t.stack.name, created: true }), stackOf),
+    syncApplication: traced('syncApplication', async (t) => ({ application: t.stack.name }), stackOf),
+    awaitApplicationHealthy: traced(
+      'awaitApplicationHealthy',
+      async (t) => {
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        try {
+          await heartbeatingSleep(options.healthDelayMs?.(t.stack.name) ?? 10);
+          if (options.failing?.has(t.stack.name)) {
+            throw ApplicationFailure.nonRetryable(`application ${t.stack.name} is Degraded: Deployment/${t.stack.name} has 0/1 ready replicas`, 'ApplicationDegraded');
+          }
+          return { application: t.stack.name, health: 'Healthy', sync: 'Synced' };
+        } finally {
+          running -= 1;
+        }
+      },
+      stackOf,
+    ),
+    deleteApplication: traced('deleteApplication', async (t) => ({ application: t.stack.name, existed: true }), stackOf),
+  };
+
+  const zones: Record<Exclude<TrustZone, 'promotion'>, object> = { cluster, ansible, argocd };
+  return {
+    zones,
+    calls,
+    maxConcurrentHealthWaits: () => maxRunning,
+    /** Completed calls of one activity, per stack. */
+    completions(activity: string): Map<string, number> {
+      const counts = new Map<string, number>();
+      for (const c of calls) if (c.activity === activity && c.phase === 'end' && c.stack) counts.set(c.stack, (counts.get(c.stack) ?? 0) + 1);
+      return counts;
+    },
+  };
+}
+
+async function heartbeatingSleep(ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    Context.current().heartbeat();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(200, end - Date.now())));
+  }
+}

@@ -1,0 +1,34 @@
+import type { PlatformSpecInput } from '../../src/spec/index.js';
+
+/** A platform spec document with the given stacks, as a user would write it. */
+export function platformDocument(
+  name: string,
+  stacks: { name: string; dependsOn?: string[] }[],
+  defaults: PlatformSpecInput['spec']['defaults'] = {},
+): PlatformSpecInput {
+  return {
+    apiVersion: 'baton/v1alpha1',
+    kind: 'Platform',
+    metadata: { name },
+    spec: { source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' }, defaults, stacks },
+  };
+}
+
+export const diamond = [
+  { name: 'base' },
+  { name: 'left', dependsOn: ['base'] },
+  { name: 'right', dependsOn: ['base'] },
+  { name: 'top', dependsOn: ['left', 'right'] },
+];
+
+/** A random DAG: each stack depends on up to `fanIn` earlier ones, drawn from a seeded generator. */
+export function randomDag(count: number, fanIn: number, seed: number): { name: string; dependsOn: string[] }[] {
+  let x = seed;
+  const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: count }, (_, i) => {
+    const deps = new Set<string>();
+    const wanted = i === 0 ? 0 : Math.floor(next() * (fanIn + 1));
+    for (let k = 0; k < wanted; k++) deps.add(`s${Math.floor(next() * i)}`);
+    return { name: `s${i}`, dependsOn: [...deps] };
+  });
+}
