@@ -37,12 +37,21 @@ export interface PlaybookSummary {
   changed: number;
   failed: number;
   unreachable: number;
+  skipped?: number;
+  durationMs?: number;
   /** A reference (namespace/name of a Secret) to the automation credentials, never the credential. */
   credentialsRef?: string;
 }
 
 export interface AnsibleActivities {
-  runPlaybook(input: { playbook: PlaybookName; platform: string; environment: string; features: Record<string, boolean> }): Promise<PlaybookSummary>;
+  runPlaybook(input: {
+    playbook: PlaybookName;
+    platform: string;
+    environment: string;
+    features: Record<string, boolean>;
+    /** The root Application's source; the worker's setting when absent. */
+    source?: { repoURL: string; targetRevision: string };
+  }): Promise<PlaybookSummary>;
 }
 
 export interface StackTarget {

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { setInterval, clearInterval } from 'node:timers';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { AnsibleActivities, PlaybookSummary } from '../interfaces.js';
+import { describeEvent, taskLabel, type PlaybookEvent, type StatsEvent, type TaskResultEvent } from './events.js';
+import { withExtraVarsFile } from './extraVars.js';
+import { playbookVars, type RunPlaybookInput } from './playbookVars.js';
+import { runPlaybookProcess } from './process.js';
+import { automationCredentialsRef, defaultPlaybookDir, type AnsibleSettings } from './settings.js';
+
+/** The activity context when called by a worker (or a MockActivityEnvironment); undefined when called directly. */
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Heartbeat often enough that a long task (a wait for CRDs) does not look like a dead worker. */
+function heartbeatIntervalMs(context: Context | undefined): number {
+  const timeout = context?.info.heartbeatTimeoutMs;
+  return timeout ? Math.max(200, Math.min(5_000, timeout / 3)) : 5_000;
+}
+
+/** The ansible trust zone: runs the bootstrap layer's playbooks with ansible-playbook. */
+export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActivities {
+  const playbookDir = settings.playbookDir ?? defaultPlaybookDir;
+
+  async function runPlaybook(input: RunPlaybookInput): Promise<PlaybookSummary> {
+    const context = currentContext();
+    const started = Date.now();
+    let progress = `playbook ${input.playbook} starting`;
+    let stats: StatsEvent | undefined;
+    let failedTask: TaskResultEvent | undefined;
+
+    const onEvent = (event: PlaybookEvent) => {
+      if (event.event === 'stats') {
+        stats = event;
+        return;
+      }
+      if (event.event === 'result' && (event.status === 'failed' || event.status === 'unreachable') && !event.ignored && !event.item) {
+        failedTask ??= event;
+      }
+      progress = describeEvent(event);
+      context?.heartbeat(progress);
+    };
+    const beat = setInterval(() => context?.heartbeat(progress), heartbeatIntervalMs(context));
+
+    const exit = await withExtraVarsFile(playbookVars(settings, input), (varsFile) =>
+      runPlaybookProcess({
+        command: settings.ansiblePlaybook ?? 'ansible-playbook',
+        args: [join(playbookDir, `${input.playbook}.yml`), '--extra-vars', `@${varsFile}`],
+        cwd: playbookDir,
+        env: {
+          ...process.env,
+          ANSIBLE_CONFIG: join(playbookDir, 'ansible.cfg'),
+          ANSIBLE_STDOUT_CALLBACK: 'baton_events',
+          ANSIBLE_NOCOLOR: '1',
+          PYTHONUNBUFFERED: '1',
+        },
+        ...(context ? { signal: context.cancellationSignal } : {}),
+        killGraceMs: settings.killGraceMs ?? 5_000,
+        onEvent,
+      }),
+    )
+      .catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') {
+          throw ApplicationFailure.nonRetryable(`${settings.ansiblePlaybook ?? 'ansible-playbook'} not found: run scripts/install-ansible.sh`, 'PlaybookError');
+        }
+        throw err;
+      })
+      .finally(() => clearInterval(beat));
+
+    if (context?.cancellationSignal.aborted) {
+      throw context.cancellationSignal.reason instanceof Error ? context.cancellationSignal.reason : new CancelledFailure('cancelled');
+    }
+    const summary: PlaybookSummary = {
+      playbook: input.playbook,
+      ok: stats?.ok ?? 0,
+      changed: stats?.changed ?? 0,
+      failed: stats?.failed ?? 0,
+      unreachable: stats?.unreachable ?? 0,
+      skipped: stats?.skipped ?? 0,
+      durationMs: Date.now() - started,
+      ...(input.playbook === 'teardown' ? {} : { credentialsRef: automationCredentialsRef }),
+    };
+    if (failedTask) {
+      const message = `${taskLabel(failedTask)} failed: ${failedTask.msg ?? 'no message'}`;
+      throw ApplicationFailure.nonRetryable(message, 'PlaybookFailed', { ...summary, failedTask: taskLabel(failedTask), message: failedTask.msg ?? '' });
+    }
+    if (exit.code !== 0 || !stats) {
+      const output = exit.outputTail.join('\n');
+      throw ApplicationFailure.nonRetryable(`ansible-playbook ${input.playbook} exited with code ${exit.code}${output ? `:\n${output}` : ''}`, 'PlaybookError', summary);
+    }
+    return summary;
+  }
+
+  return { runPlaybook };
+}

@@ -1,0 +1,2 @@
+export { createAnsibleActivities } from './activities.js';
+export { automationCredentialsRef, type AnsibleSettings } from './settings.js';

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+
+/** Where and how the ansible zone's worker runs playbooks; fixed per worker, not per run. */
+export interface AnsibleSettings {
+  /** The kubeconfig the playbooks reach the cluster with (the operator's or the bootstrap credential). */
+  kubeconfig: string;
+  /** Argo CD's pinned manifests folder (holding install.yaml): a local path, or the upstream release URL. */
+  argocdManifestsDir: string;
+  /** Argo CD's API; without it the steps that need an Argo CD session (admin password, API token) are skipped. */
+  argocdUrl?: string;
+  /** False for the sandbox's self-signed Argo CD. */
+  argocdValidateCerts?: boolean;
+  /** A file holding Argo CD's current admin password; without it, the argocd-initial-admin-secret Secret. */
+  argocdAdminPasswordFile?: string;
+  /** The root Application's source, when the run does not name one. */
+  source?: { repoURL: string; targetRevision: string };
+  /** The folder holding ansible.cfg and the playbooks. */
+  playbookDir?: string;
+  /** The ansible-playbook executable. */
+  ansiblePlaybook?: string;
+  /** How long ansible-playbook gets to stop after SIGTERM before the process group is killed. */
+  killGraceMs?: number;
+}
+
+export const defaultPlaybookDir = fileURLToPath(new URL('../../../ansible', import.meta.url));
+
+/** The Secret holding the automation ServiceAccount's token (ansible/roles/automation). */
+export const automationCredentialsRef = 'baton-system/baton-automation';
