@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createAnsibleActivities } from '../../src/activities/ansible/index.js';
+import type { PlaybookName, PlaybookSummary } from '../../src/activities/interfaces.js';
+import {
+  apiRequest,
+  findArgoCdManifests,
+  findKubeconfig,
+  kubectl,
+  labelledObjects,
+  secretToken,
+  settingsFor,
+  testPlatform,
+  tokenCan,
+  writeTokenKubeconfig,
+} from '../support/ansibleCluster.js';
+
+const cluster = findKubeconfig();
+const manifests = findArgoCdManifests();
+const skip = 'skip' in cluster ? cluster.skip : 'skip' in manifests ? manifests.skip : false;
+const kubeconfig = 'path' in cluster ? cluster.path : '';
+const manifestsDir = 'path' in manifests ? manifests.path : '';
+const features = { argoEvents: true, argoRollouts: true, kargo: false };
+
+function runPlaybook(
+  playbook: PlaybookName,
+  settings = settingsFor(kubeconfig, manifestsDir),
+  env = new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 }),
+): Promise<PlaybookSummary> {
+  return env.run(createAnsibleActivities(settings).runPlaybook, { playbook, platform: testPlatform, environment: 'dev', features });
+}
+
+/** The process group ids of the running processes whose command line contains the marker. */
+async function processGroupsWith(marker: string): Promise<number[]> {
+  const groups: number[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    if (cmdline.includes(marker) && pgid) groups.push(pgid);
+  }
+  return groups;
+}
+
+async function groupAlive(pgid: number): Promise<boolean> {
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+  }
+  return false;
+}
+
+/** Repeats the request until it answers the expected status or the limit passes; the last status. */
+async function statusWithin(limitMs: number, expected: number, send: () => Promise<{ status: number }>): Promise<number> {
+  const deadline = Date.now() + limitMs;
+  let status = (await send()).status;
+  while (status !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    status = (await send()).status;
+  }
+  return status;
+}
+
+describe('the bootstrap layer on the sandbox', { skip, concurrency: false }, () => {
+  before(async () => {
+    // Phase 1 starts from a cluster without this platform's bootstrap objects.
+    await runPlaybook('teardown');
+  });
+
+  after(async () => {
+    await kubectl(kubeconfig, 'delete', 'clusterrolebinding', 'baton-bootstrap-it', '--ignore-not-found');
+    await kubectl(kubeconfig, 'delete', 'serviceaccount', '-n', 'kube-system', 'baton-bootstrap', '--ignore-not-found');
+    await kubectl(kubeconfig, 'delete', 'secret', '-n', 'kube-system', 'baton-bootstrap-initial', '--ignore-not-found');
+  });
+
+  it('bootstraps from scratch, then a second run changes nothing', { timeout: 600_000 }, async () => {
+    const first = await runPlaybook('bootstrap');
+    assert.equal(first.failed, 0);
+    assert.ok(first.changed > 0, `the first run changed ${first.changed} tasks`);
+    assert.equal(first.credentialsRef, 'baton-system/baton-automation');
+    const second = await runPlaybook('bootstrap');
+    assert.equal(second.changed, 0, 'the second run reports changed=0');
+    console.log(`bootstrap: first run ${first.durationMs}ms changed=${first.changed}; second run ${second.durationMs}ms changed=${second.changed}`);
+
+    const root = await kubectl(kubeconfig, 'get', 'applications.argoproj.io', '-n', 'argocd', `${testPlatform}-root`, '-o', 'jsonpath={.spec.project} {.metadata.labels.app\\.kubernetes\\.io/managed-by}');
+    assert.equal(root, `${testPlatform} baton`);
+    const accounts = await kubectl(kubeconfig, 'get', 'configmap', '-n', 'argocd', 'argocd-cm', '-o', 'jsonpath={.data.accounts\\.baton}');
+    assert.equal(accounts, 'apiKey');
+  });
+
+  it('gives the automation ServiceAccount only what the cluster activities need', { timeout: 60_000 }, async () => {
+    const token = await secretToken(kubeconfig, 'baton-system', 'baton-automation');
+    assert.equal(await tokenCan(kubeconfig, token, 'list', '', 'nodes'), true);
+    assert.equal(await tokenCan(kubeconfig, token, 'list', '', 'namespaces'), true);
+    assert.equal(await tokenCan(kubeconfig, token, 'create', 'argoproj.io', 'applications'), false, 'orchestration never writes Applications');
+    assert.equal(await tokenCan(kubeconfig, token, 'list', '', 'secrets'), false, 'no cluster-wide Secrets');
+    assert.equal(await tokenCan(kubeconfig, token, 'delete', '', 'namespaces'), false);
+  });
+
+  it('fails with the task and the module message when the manifests are missing, and recovers on a re-run', { timeout: 600_000 }, async () => {
+    const broken = settingsFor(kubeconfig, '/nonexistent/argo-cd/manifests');
+    const failure = await runPlaybook('bootstrap', broken).then(
+      () => assert.fail('bootstrap succeeded without manifests'),
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof ApplicationFailure, String(failure));
+    assert.equal(failure.type, 'PlaybookFailed');
+    assert.equal(failure.nonRetryable, true);
+    assert.match(failure.message, /^TASK \[argocd : Read the Argo CD install manifests\] failed: .*\/nonexistent\/argo-cd\/manifests\/install\.yaml/);
+
+    const fixed = await runPlaybook('bootstrap');
+    assert.equal(fixed.failed, 0);
+    assert.equal(fixed.changed, 0);
+  });
+
+  it('stops ansible-playbook and its process group when the activity is cancelled', { timeout: 120_000 }, async () => {
+    // A TMPDIR of its own puts a marker on ansible-playbook's command line (its extra-vars file).
+    const marker = await mkdtemp(join(tmpdir(), 'baton-cancel-'));
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = marker;
+    try {
+      const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 });
+      const heartbeats: string[] = [];
+      let group: number | undefined;
+      const running = runPlaybook('bootstrap', settingsFor(kubeconfig, manifestsDir), env);
+      const cancelled = new Promise<void>((resolve) => {
+        env.on('heartbeat', (detail: string) => {
+          heartbeats.push(detail);
+          if (group === undefined && detail.startsWith('TASK [argocd : Argo CD CRDs')) {
+            void processGroupsWith(marker).then((groups) => {
+              group = groups[0];
+              env.cancel();
+              resolve();
+            });
+          }
+        });
+      });
+      await cancelled;
+      await assert.rejects(running, (err) => err instanceof CancelledFailure);
+      assert.ok(group, 'ansible-playbook was found running');
+      assert.equal(await groupAlive(group), false, `process group ${group} is gone`);
+      assert.ok(heartbeats.some((h) => /^TASK \[namespaces : .+\] (ok|changed)$/.test(h)), heartbeats.join('\n'));
+      const left = (await readdir(marker)).filter((name) => name.startsWith('baton-ansible-'));
+      assert.deepEqual(left, [], 'the extra-vars file is removed');
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+      await rm(marker, { recursive: true, force: true });
+    }
+  });
+
+  it('rotation revokes the bootstrap token (401) and the new token and automation token work', { timeout: 300_000 }, async () => {
+    // The operator's part: a bootstrap ServiceAccount and a token for it, handed to the bootstrap layer.
+    await kubectl(kubeconfig, 'create', 'serviceaccount', '-n', 'kube-system', 'baton-bootstrap');
+    await kubectl(kubeconfig, 'create', 'clusterrolebinding', 'baton-bootstrap-it', '--clusterrole=cluster-admin', '--serviceaccount=kube-system:baton-bootstrap');
+    const work = await mkdtemp(join(tmpdir(), 'baton-rotate-'));
+    try {
+      const tokenSecret = join(work, 'token-secret.json');
+      await writeFile(tokenSecret, JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: 'baton-bootstrap-initial', namespace: 'kube-system', annotations: { 'kubernetes.io/service-account.name': 'baton-bootstrap' } },
+      }));
+      await kubectl(kubeconfig, 'apply', '-f', tokenSecret);
+      await kubectl(kubeconfig, 'wait', 'secret', '-n', 'kube-system', 'baton-bootstrap-initial', '--for=jsonpath={.data.token}', '--timeout=30s');
+      const oldToken = await secretToken(kubeconfig, 'kube-system', 'baton-bootstrap-initial');
+      assert.equal((await apiRequest(kubeconfig, oldToken, 'GET', '/api/v1/namespaces/baton-system')).status, 200);
+
+      const bootstrapKubeconfig = join(work, 'bootstrap-kubeconfig');
+      await writeTokenKubeconfig(kubeconfig, oldToken, bootstrapKubeconfig);
+      const bootstrapped = await runPlaybook('bootstrap', settingsFor(bootstrapKubeconfig, manifestsDir));
+      assert.equal(bootstrapped.changed, 0, 'bootstrap with the bootstrap credential: nothing left to change');
+      const rotated = await runPlaybook('rotate-credentials', settingsFor(bootstrapKubeconfig, manifestsDir));
+      assert.equal(rotated.failed, 0);
+      assert.equal(rotated.credentialsRef, 'baton-system/baton-automation');
+
+      // The API server caches successful token reviews for 10s: the old token is rejected after that.
+      assert.equal(await statusWithin(20_000, 401, () => apiRequest(kubeconfig, oldToken, 'GET', '/api/v1/namespaces/baton-system')), 401, 'the old bootstrap token is rejected');
+      const current = (await kubectl(kubeconfig, 'get', 'secret', '-n', 'kube-system', '-l', `baton.dev/credential=bootstrap,baton.dev/platform=${testPlatform}`, '-o', 'name')).trim().split('\n');
+      assert.equal(current.length, 1, `one bootstrap token: ${current.join(', ')}`);
+      const newToken = await secretToken(kubeconfig, 'kube-system', current[0]!.replace('secret/', ''));
+      assert.equal((await apiRequest(kubeconfig, newToken, 'GET', '/api/v1/namespaces/baton-system')).status, 200, 'the new bootstrap token works');
+      const automation = await secretToken(kubeconfig, 'baton-system', 'baton-automation');
+      assert.equal((await apiRequest(kubeconfig, automation, 'GET', '/api/v1/nodes')).status, 200, 'the automation token works');
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('teardown removes everything bootstrap created', { timeout: 600_000 }, async () => {
+    const removed = await runPlaybook('teardown');
+    assert.equal(removed.failed, 0);
+    assert.equal(removed.credentialsRef, undefined);
+    console.log(`teardown: ${removed.durationMs}ms changed=${removed.changed}`);
+    assert.deepEqual(await labelledObjects(kubeconfig, testPlatform), []);
+    const again = await runPlaybook('teardown');
+    assert.equal(again.changed, 0, 'teardown is re-runnable');
+  });
+});
