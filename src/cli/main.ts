@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../spec/index.js';
+import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSpecCommands } from './commands/spec.js';
 import { CliError } from './errors.js';
 
@@ -10,6 +11,7 @@ const program = new Command('baton')
   .exitOverride();
 
 registerSpecCommands(program);
+registerSandboxCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  logFilePath,
+  partNamed,
+  partNames,
+  sandboxConfig,
+  sandboxDown,
+  SandboxError,
+  sandboxLayout,
+  sandboxStatus,
+  sandboxUp,
+  sandboxVariables,
+  type SandboxConfig,
+  type SandboxStatus,
+} from '../../sandbox/index.js';
+import { CliError } from '../errors.js';
+
+function configFromEnvironment(): SandboxConfig {
+  try {
+    return sandboxConfig();
+  } catch (err) {
+    throw new CliError(`baton sandbox: ${(err as Error).message}`, 2);
+  }
+}
+
+/** Sandbox failures are explained in their message (with the part's log tail): no stack trace. */
+async function explained<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof SandboxError) throw new CliError(`baton sandbox: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Runs scripts/build-tools.sh, which builds only what is missing and prints its own progress. */
+function buildTools(config: SandboxConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const build = spawn('bash', [join(config.repoRoot, 'scripts/build-tools.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    build.on('error', reject);
+    build.on('close', (code) => (code === 0 ? resolve() : reject(new CliError(`baton sandbox: scripts/build-tools.sh failed (exit ${code})`))));
+  });
+}
+
+function renderStatus(status: SandboxStatus): string {
+  const rows = status.parts.map((part) => {
+    const state = part.running ? `running  pid ${part.pid}  ${part.rssMiB ?? '?'} MiB` : part.pid ? `NOT RUNNING (pid ${part.pid} exited)` : 'stopped';
+    return `  ${part.name.padEnd(24)} ${state.padEnd(34)} ${part.endpoint}`;
+  });
+  const total = status.parts.reduce((sum, part) => sum + (part.rssMiB ?? 0), 0);
+  return [
+    `sandbox ${status.stateDir}: ${status.running ? 'running' : status.parts.some((part) => part.running) ? 'DEGRADED' : 'stopped'}`,
+    ...rows,
+    `  total RSS ${total.toFixed(1)} MiB${status.coldStartSeconds !== null ? `; last cold start ${status.coldStartSeconds}s` : ''}`,
+    `kubernetes  ${status.kubernetes.server} (${status.kubernetes.version ?? 'not answering'}); kubeconfig ${status.kubeconfig}`,
+    `temporal    ${status.temporal.address} (namespace ${status.temporal.namespace}); UI ${status.temporal.ui}`,
+  ].join('\n');
+}
+
+const environmentHelp = `\nSettings (environment variables, with defaults):\n${sandboxVariables.map(([name, fallback]) => `  ${name.padEnd(40)} ${fallback}`).join('\n')}\n`;
+
+/** sandbox up | status | down | logs: every part a run needs, as local processes on 127.0.0.1. */
+export function registerSandboxCommands(program: Command): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('run etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok and the Temporal dev server locally')
+    .addHelpText('after', environmentHelp);
+
+  sandbox
+    .command('up')
+    .description('build what is missing, then start every part not already running and wait until each is ready')
+    .option('--no-build', 'do not run scripts/build-tools.sh first')
+    .action(async (options: { build: boolean }) => {
+      const config = configFromEnvironment();
+      if (options.build) await buildTools(config);
+      const status = await explained(() => sandboxUp(config, (line) => process.stdout.write(`${line}\n`)));
+      process.stdout.write(`\nexport KUBECONFIG=${status.kubeconfig}\nexport TEMPORAL_ADDRESS=${status.temporal.address}\n# Temporal UI: ${status.temporal.ui}\n`);
+    });
+
+  sandbox
+    .command('status')
+    .description('show each part (pid, running, memory) and where to reach the cluster and Temporal; exit 1 when a part is not running')
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const status = await sandboxStatus(configFromEnvironment());
+      process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatus(status)}\n`);
+      if (!status.running) process.exitCode = 1;
+    });
+
+  sandbox
+    .command('down')
+    .description('stop every process the sandbox started (SIGTERM, then SIGKILL); state and data stay for the next up')
+    .action(async () => {
+      await explained(() => sandboxDown(configFromEnvironment(), (line) => process.stdout.write(`${line}\n`)));
+    });
+
+  sandbox
+    .command('logs')
+    .description(`print the end of a part's log (${partNames.join(', ')})`)
+    .argument('<part>', 'the part')
+    .option('-n, --lines <count>', 'how many lines', '100')
+    .action(async (name: string, options: { lines: string }) => {
+      if (!partNamed(name)) throw new CliError(`baton sandbox logs: unknown part ${name}; one of ${partNames.join(', ')}`, 2);
+      const lines = Number(options.lines);
+      if (!Number.isInteger(lines) || lines < 1) throw new CliError(`baton sandbox logs: --lines must be a positive whole number`, 2);
+      const path = logFilePath(sandboxLayout(configFromEnvironment()), name);
+      const text = await readFile(path, 'utf8').catch(() => {
+        throw new CliError(`baton sandbox logs: ${path} does not exist (has the sandbox been started?)`);
+      });
+      process.stdout.write(`${text.split('\n').filter(Boolean).slice(-lines).join('\n')}\n`);
+    });
+}

@@ -1,0 +1,98 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where the sandbox keeps its state and which loopback ports its parts listen on.
+ * Defaults avoid the usual ports (2379, 6443, 7233, 8233, 10257, 10259) so a sandbox can
+ * run next to a real cluster or a stock Temporal dev server. Every value has an environment variable:
+ *
+ *   BATON_SANDBOX_DIR                       state folder (default: <repo>/.baton/sandbox)
+ *   BATON_SANDBOX_ETCD_PORT                 etcd client port            (12379)
+ *   BATON_SANDBOX_ETCD_PEER_PORT            etcd peer port              (12380)
+ *   BATON_SANDBOX_APISERVER_PORT            kube-apiserver HTTPS port   (16443)
+ *   BATON_SANDBOX_CONTROLLER_MANAGER_PORT   kube-controller-manager health port (16457)
+ *   BATON_SANDBOX_SCHEDULER_PORT            kube-scheduler health port  (16459)
+ *   BATON_SANDBOX_KWOK_PORT                 kwok health port            (16480)
+ *   BATON_SANDBOX_TEMPORAL_PORT             Temporal gRPC frontend      (17233)
+ *   BATON_SANDBOX_TEMPORAL_UI_PORT          Temporal Web UI             (18233)
+ *   BATON_SANDBOX_TEMPORAL_HTTP_PORT        Temporal HTTP API           (17234)
+ *   BATON_SANDBOX_TEMPORAL_METRICS_PORT     Temporal /metrics           (17235)
+ *   BATON_SANDBOX_NODES                     number of kwok nodes        (3)
+ *   BATON_SANDBOX_READY_TIMEOUT_SECONDS     how long each part may take to become ready (90)
+ */
+export interface SandboxConfig {
+  repoRoot: string;
+  stateDir: string;
+  toolsBin: string;
+  host: '127.0.0.1';
+  ports: SandboxPorts;
+  nodeCount: number;
+  readyTimeoutMs: number;
+}
+
+export interface SandboxPorts {
+  etcd: number;
+  etcdPeer: number;
+  apiserver: number;
+  controllerManager: number;
+  scheduler: number;
+  kwok: number;
+  temporal: number;
+  temporalUi: number;
+  temporalHttp: number;
+  temporalMetrics: number;
+}
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+const portVariables: Record<keyof SandboxPorts, [variable: string, fallback: number]> = {
+  etcd: ['BATON_SANDBOX_ETCD_PORT', 12379],
+  etcdPeer: ['BATON_SANDBOX_ETCD_PEER_PORT', 12380],
+  apiserver: ['BATON_SANDBOX_APISERVER_PORT', 16443],
+  controllerManager: ['BATON_SANDBOX_CONTROLLER_MANAGER_PORT', 16457],
+  scheduler: ['BATON_SANDBOX_SCHEDULER_PORT', 16459],
+  kwok: ['BATON_SANDBOX_KWOK_PORT', 16480],
+  temporal: ['BATON_SANDBOX_TEMPORAL_PORT', 17233],
+  temporalUi: ['BATON_SANDBOX_TEMPORAL_UI_PORT', 18233],
+  temporalHttp: ['BATON_SANDBOX_TEMPORAL_HTTP_PORT', 17234],
+  temporalMetrics: ['BATON_SANDBOX_TEMPORAL_METRICS_PORT', 17235],
+};
+
+/** The names and defaults of every setting, for `baton sandbox --help`. */
+export const sandboxVariables: [variable: string, fallback: string][] = [
+  ['BATON_SANDBOX_DIR', '.baton/sandbox'],
+  ...Object.values(portVariables).map(([variable, fallback]): [string, string] => [variable, String(fallback)]),
+  ['BATON_SANDBOX_NODES', '3'],
+  ['BATON_SANDBOX_READY_TIMEOUT_SECONDS', '90'],
+];
+
+function positiveInteger(env: NodeJS.ProcessEnv, variable: string, fallback: number, max: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new Error(`${variable}=${raw} is not a whole number between 1 and ${max}`);
+  }
+  return value;
+}
+
+export function sandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
+  const ports = Object.fromEntries(
+    Object.entries(portVariables).map(([key, [variable, fallback]]) => [key, positiveInteger(env, variable, fallback, 65535)]),
+  ) as unknown as SandboxPorts;
+  const taken = new Map<number, string>();
+  for (const [key, port] of Object.entries(ports)) {
+    const other = taken.get(port);
+    if (other) throw new Error(`the sandbox ports of ${other} and ${key} are both ${port}`);
+    taken.set(port, key);
+  }
+  return {
+    repoRoot,
+    stateDir: env.BATON_SANDBOX_DIR ? resolve(env.BATON_SANDBOX_DIR) : join(repoRoot, '.baton/sandbox'),
+    toolsBin: join(repoRoot, '.tools/bin'),
+    host: '127.0.0.1',
+    ports,
+    nodeCount: positiveInteger(env, 'BATON_SANDBOX_NODES', 3, 100),
+    readyTimeoutMs: positiveInteger(env, 'BATON_SANDBOX_READY_TIMEOUT_SECONDS', 90, 3600) * 1000,
+  };
+}

@@ -1,0 +1,6 @@
+export { sandboxConfig, sandboxVariables, type SandboxConfig, type SandboxPorts } from './config.js';
+export { sandboxUp, sandboxDown, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
+export { sandboxStatus, type PartStatus, type SandboxStatus } from './status.js';
+export { partNames, partNamed, type PartName } from './parts/index.js';
+export { sandboxLayout, type SandboxLayout } from './layout.js';
+export { logFilePath, processesMentioning } from './processes.js';

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { SandboxConfig } from './config.js';
+
+/** The files a sandbox keeps in its state folder. */
+export interface SandboxLayout {
+  stateDir: string;
+  pkiDir: string;
+  caCert: string;
+  caKey: string;
+  servingCert: string;
+  servingKey: string;
+  serviceAccountKey: string;
+  serviceAccountPublicKey: string;
+  tokensFile: string;
+  /** The administrator's kubeconfig: what people and Baton's cluster activities use. */
+  kubeconfig: string;
+  kubeconfigsDir: string;
+  etcdDataDir: string;
+  temporalDb: string;
+  kwokConfig: string;
+  logsDir: string;
+  pidsDir: string;
+  /** What the last `up` recorded: ports, cold-start time. */
+  recordFile: string;
+}
+
+export function sandboxLayout(config: SandboxConfig): SandboxLayout {
+  const dir = config.stateDir;
+  const pki = join(dir, 'pki');
+  return {
+    stateDir: dir,
+    pkiDir: pki,
+    caCert: join(pki, 'ca.crt'),
+    caKey: join(pki, 'ca.key'),
+    servingCert: join(pki, 'serving.crt'),
+    servingKey: join(pki, 'serving.key'),
+    serviceAccountKey: join(pki, 'service-account.key'),
+    serviceAccountPublicKey: join(pki, 'service-account.pub'),
+    tokensFile: join(pki, 'tokens.csv'),
+    kubeconfig: join(dir, 'kubeconfig'),
+    kubeconfigsDir: join(dir, 'kubeconfigs'),
+    etcdDataDir: join(dir, 'etcd'),
+    temporalDb: join(dir, 'temporal.db'),
+    kwokConfig: join(dir, 'kwok.yaml'),
+    logsDir: join(dir, 'logs'),
+    pidsDir: join(dir, 'pids'),
+    recordFile: join(dir, 'sandbox.json'),
+  };
+}

@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SandboxConfig } from './config.js';
+import { ensureFakeNodes, expectFakeNodesReady } from './fakeNodes.js';
+import { writeKubeconfigs } from './kubeconfig.js';
+import { writeKwokConfig } from './kwokStages.js';
+import { sandboxLayout } from './layout.js';
+import { partNamed, sandboxParts, type PartContext, type PartName, type SandboxPart } from './parts/index.js';
+import { ensurePki } from './pki.js';
+import { expectPortFree } from './ports.js';
+import { GiveUp, waitUntil } from './probe.js';
+import {
+  forgetProcess,
+  isRunning,
+  logTail,
+  processesMentioning,
+  readPidRecord,
+  startProcess,
+  stopProcess,
+  type PidRecord,
+  type StopOutcome,
+} from './processes.js';
+import { readRecord, recordedConfig, writeRecord } from './record.js';
+import { sandboxStatus, type SandboxStatus } from './status.js';
+
+/** Receives one line per step, for people watching. */
+export type Progress = (line: string) => void;
+
+/** How long a part gets to stop after SIGTERM before it is killed. */
+const stopGraceMs = 10_000;
+/** How long a part found running gets to prove it is healthy before it is restarted. */
+const reuseCheckMs = 5_000;
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class SandboxError extends Error {
+  override name = 'SandboxError';
+}
+
+function missingBinaries(config: SandboxConfig): string[] {
+  return sandboxParts.map((part) => join(config.toolsBin, part.binary)).filter((path) => !existsSync(path));
+}
+
+async function startPart(part: SandboxPart, context: PartContext, say: Progress): Promise<void> {
+  const { config, layout } = context;
+  for (const port of part.ports(config)) await expectPortFree(config.host, port).catch((err: Error) => {
+    throw new SandboxError(`cannot start ${part.name}: ${err.message} (see \`baton sandbox --help\` for the port settings)`);
+  });
+  const started = Date.now();
+  const record = await startProcess(layout, part.name, join(config.toolsBin, part.binary), await part.args(context));
+  const check = async () => {
+    if (!isRunning(record)) throw new GiveUp(`${part.name} exited`);
+    await part.ready(context);
+  };
+  try {
+    await waitUntil(part.name, check, config.readyTimeoutMs);
+  } catch (err) {
+    const tail = await logTail(layout, part.name, 15);
+    throw new SandboxError(`${message(err)}\nlast lines of ${join(layout.logsDir, `${part.name}.log`)}:\n  ${tail.join('\n  ')}`);
+  }
+  say(`${part.name} ready on ${part.endpoint(config)} (${seconds(Date.now() - started)})`);
+}
+
+/** Reuses a healthy running part; restarts one that runs but does not answer; starts a missing one. */
+async function ensurePart(part: SandboxPart, context: PartContext, say: Progress): Promise<'reused' | 'started'> {
+  const record = await readPidRecord(context.layout, part.name);
+  if (record && isRunning(record)) {
+    try {
+      await waitUntil(part.name, () => part.ready(context), reuseCheckMs);
+      say(`${part.name} already running (pid ${record.pid}) on ${part.endpoint(context.config)}`);
+      return 'reused';
+    } catch (err) {
+      say(`${part.name} (pid ${record.pid}) runs but is not healthy (${message(err)}): restarting it`);
+      await stopProcess(record, stopGraceMs);
+    }
+  } else if (record) {
+    say(`${part.name} (pid ${record.pid}) is no longer running: starting it again`);
+  }
+  await startPart(part, context, say);
+  return 'started';
+}
+
+/** Starts each part as soon as the parts it needs are ready; Temporal and the Kubernetes chain in parallel. */
+async function ensureParts(context: PartContext, say: Progress): Promise<Map<PartName, 'reused' | 'started'>> {
+  const pending = new Map<PartName, Promise<'reused' | 'started'>>();
+  const bringUp = (part: SandboxPart): Promise<'reused' | 'started'> => {
+    let outcome = pending.get(part.name);
+    if (!outcome) {
+      const dependencies = part.after.map((name) => partNamed(name)).filter((dependency) => dependency !== undefined);
+      outcome = Promise.all(dependencies.map(bringUp)).then(() => ensurePart(part, context, say));
+      pending.set(part.name, outcome);
+    }
+    return outcome;
+  };
+  const results = await Promise.allSettled(sandboxParts.map(bringUp));
+  const failures = [...new Set(results.flatMap((result) => (result.status === 'rejected' ? [message(result.reason)] : [])))];
+  if (failures.length) throw new SandboxError(failures.join('\n'));
+  return new Map(sandboxParts.map((part, index) => [part.name, (results[index] as PromiseFulfilledResult<'reused' | 'started'>).value]));
+}
+
+/**
+ * `baton sandbox up`: every part running and ready, the fake nodes Ready. Running twice is harmless:
+ * healthy parts are reused. Records the cold-start time when it started every part itself.
+ */
+export async function sandboxUp(config: SandboxConfig, progress: Progress = () => {}): Promise<SandboxStatus> {
+  const say: Progress = (line) => progress(`[sandbox] ${line}`);
+  const began = Date.now();
+  const missing = missingBinaries(config);
+  if (missing.length) throw new SandboxError(`missing ${missing.join(', ')}: build them with \`bash scripts/build-tools.sh\``);
+
+  const layout = sandboxLayout(config);
+  await mkdir(layout.stateDir, { recursive: true });
+  const tokens = await ensurePki(layout);
+  await writeKubeconfigs(layout, `https://${config.host}:${config.ports.apiserver}`, tokens);
+  if (!existsSync(layout.kwokConfig)) await writeKwokConfig(config, layout);
+  const context: PartContext = { config, layout, tokens, ca: await readFile(layout.caCert, 'utf8') };
+
+  const outcomes = await ensureParts(context, say);
+  await ensureFakeNodes(layout.kubeconfig, config.nodeCount);
+  const nodesMs = await waitUntil(`${config.nodeCount} kwok nodes`, () => expectFakeNodesReady(layout.kubeconfig, config.nodeCount), config.readyTimeoutMs);
+  say(`${config.nodeCount} kwok nodes Ready (${seconds(nodesMs)})`);
+
+  const elapsed = Date.now() - began;
+  const cold = [...outcomes.values()].every((outcome) => outcome === 'started');
+  const previous = await readRecord(layout);
+  await writeRecord(layout, {
+    ports: config.ports,
+    coldStartSeconds: cold ? Math.round(elapsed / 100) / 10 : (previous?.coldStartSeconds ?? null),
+    upAt: new Date().toISOString(),
+  });
+  const reused = [...outcomes.values()].filter((outcome) => outcome === 'reused').length;
+  say(`sandbox ready in ${seconds(elapsed)}${cold ? ' (cold start)' : ` (${reused} of ${outcomes.size} parts reused)`}; kubeconfig: ${layout.kubeconfig}`);
+  return sandboxStatus(config);
+}
+
+export interface StoppedPart {
+  name: string;
+  pid: number;
+  outcome: StopOutcome;
+}
+
+/** `baton sandbox down`: stops every part it started (dependents first), and any stray process of this sandbox. */
+export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress = () => {}): Promise<StoppedPart[]> {
+  const say: Progress = (line) => progress(`[sandbox] ${line}`);
+  const layout = sandboxLayout(baseConfig);
+  const config = await recordedConfig(baseConfig, layout);
+  const stopped: StoppedPart[] = [];
+  const stop = async (name: string, record: PidRecord) => {
+    const outcome = await stopProcess(record, stopGraceMs);
+    stopped.push({ name, pid: record.pid, outcome });
+    say(outcome === 'not running' ? `${name} (pid ${record.pid}) was not running` : `${name} ${outcome} (pid ${record.pid})`);
+  };
+  for (const part of [...sandboxParts].reverse()) {
+    const record = await readPidRecord(layout, part.name);
+    if (record) await stop(part.name, record);
+    await forgetProcess(layout, part.name);
+  }
+  for (const stray of processesMentioning(config.toolsBin, `${layout.stateDir}/`)) {
+    await stop(`stray ${stray.command}`, { ...stray, startedAt: '' });
+  }
+  if (!stopped.length) say('nothing was running');
+  return stopped;
+}

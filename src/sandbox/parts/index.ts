@@ -1,0 +1,18 @@
+import { etcd } from './etcd.js';
+import { kubeApiserver } from './kubeApiserver.js';
+import { kubeControllerManager } from './kubeControllerManager.js';
+import { kubeScheduler } from './kubeScheduler.js';
+import { kwok } from './kwok.js';
+import type { PartName, SandboxPart } from './part.js';
+import { temporal } from './temporal.js';
+
+export type { PartContext, PartName, SandboxPart } from './part.js';
+
+/** Every part, dependencies before dependents (the order `down` reverses). */
+export const sandboxParts: SandboxPart[] = [temporal, etcd, kubeApiserver, kubeControllerManager, kubeScheduler, kwok];
+
+export function partNamed(name: string): SandboxPart | undefined {
+  return sandboxParts.find((part) => part.name === name);
+}
+
+export const partNames: PartName[] = sandboxParts.map((part) => part.name);

@@ -1,0 +1,30 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { SandboxConfig, SandboxPorts } from './config.js';
+import type { SandboxLayout } from './layout.js';
+
+/** What `up` leaves behind for `status` and `down`: the ports it used and how long a cold start took. */
+export interface SandboxRecord {
+  ports: SandboxPorts;
+  /** Seconds from nothing running to every part ready, measured by the last up that started everything. */
+  coldStartSeconds: number | null;
+  /** When the last up finished. */
+  upAt: string;
+}
+
+export async function readRecord(layout: SandboxLayout): Promise<SandboxRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(layout.recordFile, 'utf8')) as SandboxRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeRecord(layout: SandboxLayout, record: SandboxRecord): Promise<void> {
+  await writeFile(layout.recordFile, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** The configuration a running sandbox was started with: its recorded ports win over the environment's. */
+export async function recordedConfig(config: SandboxConfig, layout: SandboxLayout): Promise<SandboxConfig> {
+  const record = await readRecord(layout);
+  return record ? { ...config, ports: record.ports } : config;
+}
