@@ -22,11 +22,62 @@ export interface ManagedObject {
   name: string;
 }
 
+/** A permission preflight checks with a SelfSubjectAccessReview; group '' is the core API. */
+export interface PermissionRequirement {
+  verb: string;
+  resource: string;
+  group?: string;
+  /** Unset: in every namespace (or a cluster-scoped resource). */
+  namespace?: string;
+}
+
+/** A Kubernetes object as written in a manifest. */
+export interface KubernetesManifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+export interface ApplyResult {
+  /** In the order applied: CRDs, namespaces, then the rest. */
+  applied: ManagedObject[];
+}
+
+export interface ReadyResult {
+  ready: ManagedObject[];
+  elapsedMs: number;
+}
+
+export interface DeleteResult {
+  deleted: ManagedObject[];
+  /** Objects that did not exist when the delete was sent. */
+  alreadyAbsent: ManagedObject[];
+}
+
 export interface ClusterActivities {
   /** Phase 0: API reachable, version, nodes Ready, permissions. Never throws for a failed check. */
-  preflight(input: { platform: string; minKubernetesVersion: string }): Promise<PreflightReport>;
+  preflight(input: {
+    platform: string;
+    minKubernetesVersion: string;
+    /** What to check with SelfSubjectAccessReviews; Baton's own needs when absent. */
+    permissions?: PermissionRequirement[];
+  }): Promise<PreflightReport>;
   /** Objects labelled as managed by Baton for the platform. */
   findOrphans(input: { platform: string }): Promise<ManagedObject[]>;
+}
+
+/** The cluster zone's writes, next to ClusterActivities: same worker, same credentials. */
+export interface ClusterResourceActivities {
+  /**
+   * Server-side apply (field manager `baton`), labelling each object as managed by Baton for the platform:
+   * CRDs first (waited until Established), then namespaces, then everything else.
+   */
+  applyManifests(input: { platform: string; manifests: KubernetesManifest[]; force?: boolean; timeoutMs?: number }): Promise<ApplyResult>;
+  /** Watches the objects until each is ready by its kind's rule; heartbeats list the ones still waiting. */
+  awaitReady(input: { objects: ManagedObject[]; timeoutMs: number }): Promise<ReadyResult>;
+  /** Deletes with foreground propagation and waits until every object is gone; a timeout names what finalizers hold. */
+  deleteResources(input: { objects: ManagedObject[]; timeoutMs: number }): Promise<DeleteResult>;
 }
 
 export type PlaybookName = 'bootstrap' | 'rotate-credentials' | 'teardown';
