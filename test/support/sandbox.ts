@@ -1,0 +1,12 @@
+import { sandboxConfig, sandboxUp, type SandboxStatus } from '../../src/sandbox/index.js';
+
+let running: Promise<SandboxStatus> | undefined;
+
+/**
+ * The real sandbox (.baton/sandbox, or BATON_SANDBOX_DIR): reused when it runs and is healthy, started
+ * otherwise. A missing binary fails the test with the command that builds it. Once per test process.
+ */
+export function sandbox(): Promise<SandboxStatus> {
+  running ??= sandboxUp(sandboxConfig(), (line) => process.stderr.write(`${line}\n`));
+  return running;
+}
