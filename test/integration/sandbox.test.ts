@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { processesMentioning, type SandboxStatus } from '../../src/sandbox/index.js';
+import { repoRoot, toolPath } from '../support/tools.js';
+
+const run = promisify(execFile);
+
+/** A second sandbox, in its own folder and on its own ports, so this test never stops the shared one. */
+const ports = {
+  BATON_SANDBOX_ETCD_PORT: '22379',
+  BATON_SANDBOX_ETCD_PEER_PORT: '22380',
+  BATON_SANDBOX_APISERVER_PORT: '26443',
+  BATON_SANDBOX_CONTROLLER_MANAGER_PORT: '26457',
+  BATON_SANDBOX_SCHEDULER_PORT: '26459',
+  BATON_SANDBOX_KWOK_PORT: '26480',
+  BATON_SANDBOX_TEMPORAL_PORT: '27233',
+  BATON_SANDBOX_TEMPORAL_UI_PORT: '28233',
+  BATON_SANDBOX_TEMPORAL_HTTP_PORT: '27234',
+  BATON_SANDBOX_TEMPORAL_METRICS_PORT: '27235',
+};
+
+let stateDir = '';
+
+/** Runs `baton sandbox ...` with this sandbox's settings; resolves with the exit code and output. */
+async function baton(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [join(repoRoot, 'bin/baton.js'), 'sandbox', ...args], {
+      env: { ...process.env, ...ports, BATON_SANDBOX_DIR: stateDir },
+      timeout: 180_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const { code, stdout, stderr } = err as { code: number; stdout: string; stderr: string };
+    if (typeof code !== 'number') throw err;
+    return { code, stdout, stderr };
+  }
+}
+
+/** A process that has exited but not been reaped yet (a zombie) counts as gone. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
+  }
+}
+
+async function status(): Promise<{ code: number; status: SandboxStatus }> {
+  const { code, stdout } = await baton('status', '--json');
+  return { code, status: JSON.parse(stdout) as SandboxStatus };
+}
+
+describe('baton sandbox lifecycle', { concurrency: false }, () => {
+  before(async () => {
+    for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal']) toolPath(binary);
+    stateDir = await mkdtemp(join(tmpdir(), 'baton-sandbox-it-'));
+  });
+
+  after(async () => {
+    if (stateDir) {
+      await baton('down');
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('comes up from nothing with every part ready, then a second up reuses them all', async () => {
+    const first = await baton('up', '--no-build');
+    assert.equal(first.code, 0, first.stderr);
+    for (const line of ['etcd ready on 127.0.0.1:22379', 'kube-apiserver ready on https://127.0.0.1:26443', 'temporal ready on 127.0.0.1:27233', '3 kwok nodes Ready']) {
+      assert.ok(first.stdout.includes(`[sandbox] ${line}`), `up reports "${line}":\n${first.stdout}`);
+    }
+    assert.match(first.stdout, /sandbox ready in [\d.]+s \(cold start\)/);
+
+    const second = await baton('up', '--no-build');
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout.match(/already running/g)?.length, 6, second.stdout);
+    assert.match(second.stdout, /\(6 of 6 parts reused\)/);
+
+    const { code, status: current } = await status();
+    assert.equal(code, 0);
+    assert.equal(current.kubeconfig, join(stateDir, 'kubeconfig'));
+    assert.deepEqual(current.kubernetes, { server: 'https://127.0.0.1:26443', version: 'v1.34.4' });
+    assert.deepEqual(current.temporal, { address: '127.0.0.1:27233', namespace: 'default', ui: 'http://127.0.0.1:28233' });
+    assert.equal(typeof current.coldStartSeconds, 'number');
+    for (const part of current.parts) {
+      assert.equal(part.running, true, part.name);
+      assert.ok((part.rssMiB ?? 0) > 1, `${part.name} reports its RSS`);
+      assert.ok(existsSync(part.log), `${part.name} logs to ${part.log}`);
+    }
+    process.stderr.write(`cold start ${current.coldStartSeconds}s; RSS ${current.parts.map((p) => `${p.name} ${p.rssMiB} MiB`).join(', ')}\n`);
+  });
+
+  it('shows a killed part as not running, and up starts it again', async () => {
+    const scheduler = (await status()).status.parts.find((part) => part.name === 'kube-scheduler');
+    assert.ok(scheduler?.pid);
+    process.kill(scheduler.pid, 'SIGKILL');
+    const deadline = Date.now() + 5_000;
+    let after = await status();
+    while (after.status.parts.find((part) => part.name === 'kube-scheduler')?.running && Date.now() < deadline) after = await status();
+
+    assert.equal(after.code, 1, 'status exits 1 when a part is not running');
+    const dead = after.status.parts.find((part) => part.name === 'kube-scheduler');
+    assert.deepEqual({ pid: dead?.pid, running: dead?.running, rssMiB: dead?.rssMiB }, { pid: scheduler.pid, running: false, rssMiB: null });
+    assert.deepEqual(after.status.parts.filter((part) => !part.running).map((part) => part.name), ['kube-scheduler']);
+    assert.equal(after.status.running, false);
+
+    const text = await baton('status');
+    assert.match(text.stdout, new RegExp(`kube-scheduler +NOT RUNNING \\(pid ${scheduler.pid} exited\\)`));
+
+    const again = await baton('up', '--no-build');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /kube-scheduler \(pid \d+\) is no longer running: starting it again/);
+    assert.equal((await status()).status.running, true);
+  });
+
+  it('prints a part’s log and refuses an unknown part', async () => {
+    const logs = await baton('logs', 'etcd', '-n', '5');
+    assert.equal(logs.code, 0);
+    assert.ok(logs.stdout.trim().split('\n').length <= 5);
+    const unknown = await baton('logs', 'nope');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown part nope; one of temporal, etcd, kube-apiserver/);
+  });
+
+  it('down stops every process it started and leaves none behind', async () => {
+    const before = (await status()).status.parts.map((part) => part.pid);
+    const down = await baton('down');
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 6, down.stdout);
+    assert.deepEqual(processesMentioning(join(repoRoot, '.tools/bin'), `${stateDir}/`), []);
+    for (const pid of before) assert.equal(alive(pid ?? 0), false, `pid ${pid} is gone`);
+    const { code, status: stopped } = await status();
+    assert.equal(code, 1);
+    assert.deepEqual(stopped.parts.filter((part) => part.running), []);
+    assert.equal(stopped.kubernetes.version, null);
+  });
+});
