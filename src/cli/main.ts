@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../spec/index.js';
+import { registerHistoryCommands } from './commands/history.js';
+import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSpecCommands } from './commands/spec.js';
 import { CliError } from './errors.js';
@@ -11,6 +13,8 @@ const program = new Command('baton')
   .exitOverride();
 
 registerSpecCommands(program);
+registerLifecycleCommands(program);
+registerHistoryCommands(program);
 registerSandboxCommands(program);
 
 try {

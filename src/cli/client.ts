@@ -1,0 +1,45 @@
+import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { connectClient } from '../worker/connection.js';
+import type { platformLifecycle } from '../workflows/platformLifecycle.js';
+import { CliError } from './errors.js';
+
+/** Runs fn with a client from Temporal's environment configuration, closing the connection after. */
+export async function withClient<T>(fn: (client: Client, namespace: string) => Promise<T>): Promise<T> {
+  let connected;
+  try {
+    connected = await connectClient();
+  } catch (err) {
+    throw new CliError(
+      `cannot reach Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'localhost:7233'}: ${(err as Error).message}\n` +
+        'Start the sandbox (`baton sandbox up`) or set TEMPORAL_ADDRESS / TEMPORAL_PROFILE.',
+    );
+  }
+  try {
+    return await fn(new Client({ connection: connected.connection, namespace: connected.namespace }), connected.namespace);
+  } finally {
+    await connected.connection.close();
+  }
+}
+
+/** `demo/dev` is short for the workflow id `baton/demo/dev`. */
+export function lifecycleIdFrom(argument: string): string {
+  return argument.startsWith('baton/') ? argument : `baton/${argument}`;
+}
+
+export function lifecycleHandle(client: Client, id: string): WorkflowHandle<typeof platformLifecycle> {
+  return client.workflow.getHandle<typeof platformLifecycle>(lifecycleIdFrom(id));
+}
+
+/** The message a refused update carries (the workflow's validator says why). */
+export function refusalMessage(err: unknown): string | undefined {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof Error) return err.cause.message;
+  return undefined;
+}
+
+/** Where people can watch a run: BATON_TEMPORAL_UI, else the dev server's UI next to its frontend port. */
+export function temporalUiLink(namespace: string, workflowId: string): string {
+  const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+  const [host, port] = address.split(':');
+  const base = process.env.BATON_TEMPORAL_UI ?? `http://${host}:${Number(port ?? 7233) + 1000}`;
+  return `${base}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
+}

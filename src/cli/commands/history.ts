@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { Command } from 'commander';
+import { readHistoryFile, replayHistories, type NamedHistory } from '../../worker/replay.js';
+import { installRuntimeLogger } from '../../worker/runtime.js';
+import { lifecycleHandle, lifecycleIdFrom, withClient } from '../client.js';
+import { CliError } from '../errors.js';
+
+/** A history from a file (an export) or from the server (a workflow id). */
+export async function historyOf(idOrFile: string): Promise<NamedHistory> {
+  if (existsSync(idOrFile)) return readHistoryFile(idOrFile);
+  const id = lifecycleIdFrom(idOrFile);
+  return withClient(async (client) => ({ name: id, history: await lifecycleHandle(client, id).fetchHistory() }));
+}
+
+/** history and replay: exporting a run, and checking that today's code would take the same path. */
+export function registerHistoryCommands(program: Command): void {
+  program
+    .command('history')
+    .description('export the event history of a run as JSON (for replay, reports and incident reviews)')
+    .argument('<id>', 'workflow id (baton/PLATFORM/ENV, or PLATFORM/ENV)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (id: string, options: { output?: string }) => {
+      const { history } = await historyOf(lifecycleIdFrom(id));
+      const json = historyToJSON(history);
+      if (options.output) {
+        await writeFile(options.output, json);
+        process.stderr.write(`wrote ${history.events?.length ?? 0} events to ${options.output}\n`);
+      } else {
+        process.stdout.write(`${json}\n`);
+      }
+    });
+
+  program
+    .command('replay')
+    .description('replay a run against the current workflow code; fails on non-determinism, naming the diverging event')
+    .argument('<idOrFile>', 'workflow id, or a history file from `baton history`')
+    .action(async (idOrFile: string) => {
+      installRuntimeLogger('ERROR');
+      const history = await historyOf(idOrFile);
+      const [outcome] = await replayHistories([history]);
+      if (!outcome?.ok) throw new CliError(`${history.name} does not replay against the current code:\n  ${outcome?.error ?? 'no result'}`);
+      process.stdout.write(`${history.name}: ${history.history.events?.length ?? 0} events replay cleanly against the current code\n`);
+    });
+}

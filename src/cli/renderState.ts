@@ -1,0 +1,39 @@
+import { formatDuration } from '../spec/duration.js';
+import type { LifecycleState, StackState } from '../workflows/state.js';
+
+/** How long a stack took, or has taken so far. */
+function stackDuration(stack: StackState, now: number): string {
+  if (!stack.startedAt) return '';
+  const end = stack.finishedAt && stack.status !== 'deploying' && stack.status !== 'deleting' ? Date.parse(stack.finishedAt) : now;
+  return formatDuration(end - Date.parse(stack.startedAt));
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+}
+
+/** The state of a run for people: phase, authority, what it waits for, each stack, the ledger. */
+export function renderState(state: LifecycleState, now = Date.now()): string {
+  const counts = new Map<string, number>();
+  for (const s of state.stacks) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+  const lines = [
+    `${state.workflowId}  phase ${state.phase.number} (${state.phase.name})  authority: ${state.authority.platform}  ${state.outcome}  for ${formatDuration(now - Date.parse(state.startedAt))}`,
+    `stacks: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`,
+  ];
+  if (state.error) lines.push(`error: ${state.error}`);
+  if (state.waitingFor) lines.push(`waiting for: ${state.waitingFor}`);
+  lines.push(
+    '',
+    ...table([
+      ['STACK', 'STATUS', 'ATTEMPTS', 'TIME', 'MESSAGE'],
+      ...state.stacks.map((s) => [s.name, s.status, String(s.attempts), stackDuration(s, now), s.message ?? '']),
+    ]).map((l) => `  ${l}`),
+    '',
+    'authority ledger:',
+    ...state.ledger.map(
+      (e) => `  ${e.at}  ${e.concern}: ${e.from} -> ${e.to}${e.accepted ? '' : ' REJECTED'}  ${e.reason}${e.rejection ? ` (${e.rejection})` : ''}`,
+    ),
+  );
+  return lines.join('\n');
+}
