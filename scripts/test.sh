@@ -11,5 +11,6 @@ npm run --silent typecheck
 echo "==> lint"
 npm run --silent lint
 echo "==> tests"
+shopt -s globstar
 node --import tsx --test --test-concurrency=1 --test-reporter=spec \
-  'test/unit/**/*.test.ts' 'test/workflows/**/*.test.ts'
+  test/unit/**/*.test.ts test/workflows/**/*.test.ts
