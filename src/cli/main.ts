@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { SpecError } from '../spec/index.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerLifecycleCommands } from './commands/lifecycle.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSpecCommands } from './commands/spec.js';
 import { CliError } from './errors.js';
@@ -15,6 +16,7 @@ const program = new Command('baton')
 registerSpecCommands(program);
 registerLifecycleCommands(program);
 registerHistoryCommands(program);
+registerReportCommand(program);
 registerSandboxCommands(program);
 
 try {

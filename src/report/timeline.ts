@@ -31,6 +31,7 @@ export interface OperatorRequest {
 
 /** A run reconstructed from its event history alone: what an incident review needs. */
 export interface RunTimeline {
+  workflowId: string;
   platform: string;
   environment: string;
   start: number;
@@ -40,6 +41,10 @@ export interface RunTimeline {
   handoffs: LedgerEntry[];
   requests: OperatorRequest[];
   attempts: StackAttempt[];
+  /** The spec's dependency graph, so a report can group stacks by level. */
+  stacks: { name: string; dependsOn: string[] }[];
+  /** How long each stack's successful deploy took, in ms: the weights of the critical path. */
+  deployDurations: Record<string, number>;
   criticalPath: CriticalPath;
 }
 
@@ -73,6 +78,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   const input = payloadJson(first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]) as StartedInput | undefined;
   const stacks = (input?.spec?.spec?.stacks ?? []).map((s) => ({ name: s.name, dependsOn: s.dependsOn ?? [] }));
   const timeline: RunTimeline = {
+    workflowId: first?.workflowExecutionStartedEventAttributes?.workflowId || 'unknown',
     platform: input?.spec?.metadata?.name ?? 'unknown',
     environment: input?.environment ?? 'unknown',
     start: first ? timeOf(first) : 0,
@@ -82,6 +88,8 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     handoffs: [],
     requests: [],
     attempts: [],
+    stacks,
+    deployDurations: {},
     criticalPath: { stacks: [], duration: 0 },
   };
 
@@ -155,7 +163,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   // The completed run's own ledger has every handoff with reasons, rejected ones included.
   if (finalState) timeline.handoffs = finalState.ledger;
 
-  const durations: Record<string, number> = {};
+  const durations = timeline.deployDurations;
   for (const a of timeline.attempts) if (a.action === 'deploy' && a.result === 'succeeded' && a.end !== null) durations[a.stack] = a.end - a.start;
   if (stacks.length > 0) timeline.criticalPath = criticalPath(buildGraph(stacks), durations);
   return timeline;

@@ -1,0 +1,79 @@
+import { formatDuration, formatSpan, formatTime } from './format.js';
+import { ganttChart } from './gantt.js';
+import type { RunTimeline } from './timeline.js';
+
+/** Plain text cells: each rendering escapes them for its own format. */
+export interface ReportTable {
+  heading: string;
+  columns: string[];
+  rows: string[][];
+  /** Said instead of an empty table. */
+  empty: string;
+  /** A line after the table, such as a total. */
+  footer?: string;
+}
+
+/** The incident report of a run as format-neutral content; markdown.ts and html.ts render it. */
+export interface IncidentReport {
+  title: string;
+  facts: [label: string, value: string][];
+  tables: ReportTable[];
+  gantt: string;
+}
+
+export function incidentReport(timeline: RunTimeline): IncidentReport {
+  const run = formatSpan(timeline.start, timeline.end);
+  const path = timeline.criticalPath;
+  return {
+    title: `Run report: ${timeline.platform} in ${timeline.environment}: ${timeline.outcome}`,
+    facts: [
+      ['Platform', timeline.platform],
+      ['Environment', timeline.environment],
+      ['Workflow id', timeline.workflowId],
+      ['Result', timeline.outcome],
+      ['Started', run.start],
+      ['Ended', run.end],
+      ['Duration', run.duration || 'running'],
+    ],
+    tables: [
+      {
+        heading: 'Phases',
+        columns: ['phase', 'start', 'end', 'duration'],
+        rows: timeline.phases.map((p) => {
+          const span = formatSpan(p.start, p.end);
+          return [p.name, span.start, span.end, span.duration];
+        }),
+        empty: 'No phase was entered.',
+      },
+      {
+        heading: 'Authority handoffs',
+        columns: ['concern', 'from', 'to', 'at', 'reason', 'result'],
+        rows: timeline.handoffs.map((h) => [h.concern, h.from, h.to, h.at, h.reason, h.accepted ? 'accepted' : `rejected: ${h.rejection ?? 'no reason given'}`]),
+        empty: 'No authority changed hands.',
+      },
+      {
+        heading: 'Operator requests',
+        columns: ['at', 'request', 'via', 'requested by', 'reason'],
+        rows: timeline.requests.map((r) => [formatTime(r.at), r.kind, r.via, r.requestedBy ?? '', r.reason ?? '']),
+        empty: 'No operator requests.',
+      },
+      {
+        heading: 'Stack attempts',
+        columns: ['stack', 'action', 'attempt', 'start', 'end', 'duration', 'result', 'error'],
+        rows: timeline.attempts.map((a) => {
+          const span = formatSpan(a.start, a.end);
+          return [a.stack, a.action, String(a.attempt), span.start, span.end, span.duration, a.result, a.error ?? ''];
+        }),
+        empty: 'No stack was deployed or deleted.',
+      },
+      {
+        heading: 'Critical path',
+        columns: ['stack', 'deploy duration'],
+        rows: path.stacks.map((s) => [s, formatDuration(timeline.deployDurations[s] ?? 0)]),
+        empty: 'No stack finished deploying.',
+        footer: `Total: ${formatDuration(path.duration)} (${path.stacks.join(' → ')})`,
+      },
+    ],
+    gantt: ganttChart(timeline),
+  };
+}

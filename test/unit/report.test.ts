@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { renderHtml } from '../../src/report/html.js';
+import { incidentReport } from '../../src/report/incident.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { timelineFromHistory, type RunTimeline } from '../../src/report/timeline.js';
+import { readHistoryFile } from '../../src/worker/replay.js';
+import { historiesDir } from '../support/histories.js';
+import { repoRoot } from '../support/tools.js';
+
+async function fixtureTimeline(name: string): Promise<RunTimeline> {
+  return timelineFromHistory((await readHistoryFile(`${historiesDir}/${name}.json`)).history);
+}
+
+/** The lines of the first ```mermaid block of a Markdown document. */
+function mermaidBlock(markdown: string): string[] {
+  const match = /```mermaid\n([\s\S]*?)\n```/.exec(markdown);
+  assert.ok(match, 'a mermaid block');
+  return match[1]!.split('\n');
+}
+
+/** The shape of a Mermaid gantt: header, dateFormat, then sections each followed by `name :tags, id, start, end` tasks. */
+function assertGanttShape(lines: string[]): { sections: string[]; tasks: { name: string; tags: string[]; start: number; end: number }[] } {
+  assert.equal(lines[0], 'gantt');
+  assert.ok(lines.some((l) => /^\s+dateFormat x$/.test(l)), 'dateFormat x');
+  const sections: string[] = [];
+  const tasks: { name: string; tags: string[]; start: number; end: number }[] = [];
+  for (const line of lines.slice(1)) {
+    if (/^\s+(title|dateFormat|axisFormat) \S/.test(line)) {
+      assert.equal(sections.length, 0, `${line} belongs before the first section`);
+      continue;
+    }
+    const section = /^\s+section (.+)$/.exec(line);
+    if (section) {
+      sections.push(section[1]!);
+      continue;
+    }
+    const task = /^\s+([^:;#]+?) :((?:(?:crit|done|active), )*)(a\d+), (\d+), (\d+)$/.exec(line);
+    assert.ok(task, `not a gantt task line: ${line}`);
+    assert.ok(sections.length > 0, `task before any section: ${line}`);
+    const [start, end] = [Number(task[4]), Number(task[5])];
+    assert.ok(start <= end, `${line} ends before it starts`);
+    tasks.push({ name: task[1]!, tags: task[2]!.split(', ').filter(Boolean), start, end });
+  }
+  return { sections, tasks };
+}
+
+describe('baton report', () => {
+  it('shows the failed attempt with its error and the later successful one', async () => {
+    const timeline = await fixtureTimeline('failure-and-resume');
+    const markdown = renderMarkdown(incidentReport(timeline));
+    assert.match(markdown, /^# Run report: partial-6f84a3 in dev: torn-down$/m);
+    assert.match(markdown, /^- Workflow id: lifecycle-0c6ded$/m);
+    assert.match(markdown, /^\| cert-manager \| deploy \| 1 \| [^|]+ \| [^|]+ \| \d+ ms \| failed \| application cert-manager is Degraded: Deployment\/cert-manager has 0\/1 ready replicas \|$/m);
+    assert.match(markdown, /^\| cert-manager \| deploy \| 2 \| [^|]+ \| [^|]+ \| \d+ ms \| succeeded \| {2}\|$/m);
+    const failed = markdown.indexOf('| cert-manager | deploy | 1 |');
+    assert.ok(failed >= 0 && failed < markdown.indexOf('| cert-manager | deploy | 2 |'), 'the failed attempt comes first');
+    assert.match(markdown, /^\| 2026-[^|]+ \| resume \| update \| oncall \| fixed the issuer \|$/m);
+  });
+
+  it('lists every phase with its span and every authority handoff of the ledger', async () => {
+    const markdown = renderMarkdown(incidentReport(await fixtureTimeline('diamond-lifecycle')));
+    for (const phase of ['pre-bootstrap', 'bootstrap', 'orchestration', 'steady-state', 'teardown']) {
+      assert.match(markdown, new RegExp(`^\\| ${phase} \\| 2026-\\S+ \\| 2026-\\S+ \\| [\\d.]+ m?s \\|$`, 'm'));
+    }
+    const handoffs = [...markdown.matchAll(/^\| platform \| (\w+) \| (\w+) \| 2026-\S+ \| [^|]+ \| accepted \|$/gm)].map((m) => `${m[1]}->${m[2]}`);
+    assert.deepEqual(handoffs, ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external']);
+  });
+
+  it('gives the critical path from the measured durations, with its total', async () => {
+    const timeline = await fixtureTimeline('failure-and-resume');
+    assert.deepEqual(timeline.criticalPath.stacks, ['crds', 'cert-manager', 'ingress', 'app']);
+    const total = timeline.criticalPath.stacks.reduce((sum, s) => sum + timeline.deployDurations[s]!, 0);
+    assert.equal(timeline.criticalPath.duration, total);
+    const markdown = renderMarkdown(incidentReport(timeline));
+    assert.match(markdown, new RegExp(`^Total: ${(total / 1000).toFixed(2)} s \\(crds → cert-manager → ingress → app\\)$`, 'm'));
+  });
+
+  it('draws a mermaid gantt: a section per phase and level, a bar per attempt, failed ones crit', async () => {
+    const timeline = await fixtureTimeline('failure-and-resume');
+    const { sections, tasks } = assertGanttShape(mermaidBlock(renderMarkdown(incidentReport(timeline))));
+    assert.equal(tasks.length, timeline.attempts.length);
+    assert.ok(sections.includes('orchestration, level 0') && sections.includes('teardown, level 3'), sections.join('; '));
+    assert.deepEqual(tasks.filter((t) => t.tags.includes('crit')).map((t) => t.name), ['cert-manager deploy 1']);
+    assert.ok(tasks.find((t) => t.name === 'cert-manager deploy 2')?.tags.includes('done'));
+  });
+
+  it('escapes a stack error carrying markup in HTML and in Markdown', async () => {
+    const timeline = await fixtureTimeline('failure-and-resume');
+    const failed = timeline.attempts.find((a) => a.result === 'failed')!;
+    failed.error = `upstream said <script>alert("pwned")</script> & 'more'`;
+    const html = renderHtml(incidentReport(timeline));
+    assert.ok(!html.includes('<script>alert'), 'no live script from the error');
+    assert.ok(html.includes('upstream said &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &#39;more&#39;'));
+    assert.equal(html.match(/<script\b/g)?.length, 1, 'only the page’s own mermaid loader');
+    assert.doesNotMatch(renderMarkdown(incidentReport(timeline)), /<script>/);
+  });
+
+  it('renders HTML with the tables and the gantt source in a <pre class="mermaid">', async () => {
+    const html = renderHtml(incidentReport(await fixtureTimeline('failure-and-resume')));
+    assert.match(html, /^<!doctype html>/);
+    assert.match(html, /<h1>Run report: partial-6f84a3 in dev: torn-down<\/h1>/);
+    assert.match(html, /<tr><td>cert-manager<\/td><td>deploy<\/td><td>1<\/td>(<td>[^<]*<\/td>){4}<td>application cert-manager is Degraded/);
+    const pre = /<pre class="mermaid">\n([\s\S]*?)\n<\/pre>/.exec(html);
+    assert.ok(pre);
+    assertGanttShape(pre[1]!.split('\n'));
+  });
+
+  it('reports from a history file on the command line, and says in one line when the file is missing', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [`${repoRoot}bin/baton.js`, 'report', ...args], { encoding: 'utf8' });
+    const ok = run(`${historiesDir}/failure-and-resume.json`);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^# Run report: partial-6f84a3/);
+    const html = run(`${historiesDir}/diamond-lifecycle.json`, '--html');
+    assert.equal(html.status, 0, html.stderr);
+    assert.match(html.stdout, /^<!doctype html>/);
+    const missing = run('no-such-history.json');
+    assert.notEqual(missing.status, 0);
+    assert.equal(missing.stdout, '');
+    assert.equal(missing.stderr, 'no such history file: no-such-history.json\n');
+  });
+});
