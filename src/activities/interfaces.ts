@@ -117,6 +117,8 @@ export interface ApplicationStatus {
   health: string;
   sync: string;
   revision?: string;
+  /** When Argo CD last changed the health (its lastTransitionTime): for Healthy, when it reported Healthy. */
+  healthSince?: string;
 }
 
 export interface ArgoCdActivities {

@@ -1,4 +1,4 @@
-import type { PlatformSpec, RetryPolicySpec } from './schema.js';
+import { defaultSyncPolicy, type PlatformSpec, type RetryPolicySpec } from './schema.js';
 
 /** A stack with every default applied: what deployStack receives. */
 export interface ResolvedStack {
@@ -8,6 +8,7 @@ export interface ResolvedStack {
   dependsOn: string[];
   healthTimeout: string;
   retry: RetryPolicySpec;
+  sync: { selfHeal: boolean; prune: boolean; options: string[] };
 }
 
 /** Applied under the platform's and the stack's retry settings: a failing stack gives up after a few tries. */
@@ -22,5 +23,6 @@ export function resolveStacks(spec: PlatformSpec): ResolvedStack[] {
     dependsOn: stack.dependsOn,
     healthTimeout: stack.healthTimeout ?? defaults.healthTimeout,
     retry: { ...builtinRetry, ...defaults.retry, ...stack.retry },
+    sync: { ...defaultSyncPolicy, options: [...defaultSyncPolicy.options], ...defaults.sync, ...stack.sync },
   }));
 }

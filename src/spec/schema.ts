@@ -23,12 +23,25 @@ export const failurePolicySchema = z
   .enum(['continue', 'failFast'])
   .describe('continue: independent branches keep going after a failure; failFast: start nothing new after a failure');
 
+/** How Argo CD keeps a stack in sync once Baton has deployed it. */
+export const syncPolicySchema = z
+  .object({
+    selfHeal: z.boolean().describe('Argo CD reverts changes made to the live objects (drift)'),
+    prune: z.boolean().describe('objects removed from Git are deleted from the cluster'),
+    options: z.array(z.string().regex(/^[A-Za-z]+=[^=]+$/, 'must be an Argo CD sync option such as "CreateNamespace=true"')).describe('Argo CD sync options'),
+  })
+  .partial()
+  .strict();
+
+export const defaultSyncPolicy = { selfHeal: true, prune: true, options: ['CreateNamespace=true'] } as const;
+
 export const defaultsSchema = z
   .object({
     maxParallelStacks: z.number().int().min(1).max(500).default(4),
     failurePolicy: failurePolicySchema.default('continue'),
     healthTimeout: duration.default('10m').describe('how long a stack may take to become Healthy'),
     retry: retryPolicySchema.default({}),
+    sync: syncPolicySchema.default({}),
   })
   .strict();
 
@@ -40,6 +53,7 @@ export const stackSchema = z
     dependsOn: z.array(z.string()).default([]),
     healthTimeout: duration.optional(),
     retry: retryPolicySchema.optional(),
+    sync: syncPolicySchema.optional(),
   })
   .strict();
 
@@ -84,7 +98,7 @@ export const platformSpecSchema = z
         source: sourceSchema,
         cluster: clusterRequirementsSchema.default({ minKubernetesVersion: '1.30' }),
         bootstrap: bootstrapOptionsSchema.default({ argoEvents: false, argoRollouts: false, kargo: false }),
-        defaults: defaultsSchema.default({ maxParallelStacks: 4, failurePolicy: 'continue', healthTimeout: '10m', retry: {} }),
+        defaults: defaultsSchema.default({ maxParallelStacks: 4, failurePolicy: 'continue', healthTimeout: '10m', retry: {}, sync: {} }),
         stacks: z.array(stackSchema).min(1, 'a platform needs at least one stack'),
         environments: z.array(environmentSchema).default([]),
       })
@@ -96,4 +110,5 @@ export type PlatformSpec = z.infer<typeof platformSpecSchema>;
 export type PlatformSpecInput = z.input<typeof platformSpecSchema>;
 export type StackSpec = z.infer<typeof stackSchema>;
 export type RetryPolicySpec = z.infer<typeof retryPolicySchema>;
+export type SyncPolicySpec = z.infer<typeof syncPolicySchema>;
 export type FailurePolicy = z.infer<typeof failurePolicySchema>;

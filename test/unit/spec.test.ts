@@ -43,8 +43,11 @@ describe('platform spec', () => {
       dependsOn: [],
       healthTimeout: '10m',
       retry: { maximumAttempts: 3, initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m' },
+      sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] },
     });
     assert.equal(ingress!.retry.maximumAttempts, 5);
+    const tuned = parsePlatformSpec(valid.replace('retry: { maximumAttempts: 5 }', 'sync: { selfHeal: false }'));
+    assert.deepEqual(resolveStacks(tuned)[1]!.sync, { selfHeal: false, prune: true, options: ['CreateNamespace=true'] });
   });
 
   it('names the path and the line of every problem', () => {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { setInterval, clearInterval } from 'node:timers';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { activityContext, heartbeatWhile } from '../heartbeat.js';
 import type { AnsibleActivities, PlaybookSummary } from '../interfaces.js';
 import { describeEvent, taskLabel, type PlaybookEvent, type StatsEvent, type TaskResultEvent } from './events.js';
 import { withExtraVarsFile } from './extraVars.js';
@@ -9,27 +8,12 @@ import { playbookVars, type RunPlaybookInput } from './playbookVars.js';
 import { runPlaybookProcess } from './process.js';
 import { automationCredentialsRef, defaultPlaybookDir, type AnsibleSettings } from './settings.js';
 
-/** The activity context when called by a worker (or a MockActivityEnvironment); undefined when called directly. */
-function currentContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Heartbeat often enough that a long task (a wait for CRDs) does not look like a dead worker. */
-function heartbeatIntervalMs(context: Context | undefined): number {
-  const timeout = context?.info.heartbeatTimeoutMs;
-  return timeout ? Math.max(200, Math.min(5_000, timeout / 3)) : 5_000;
-}
-
 /** The ansible trust zone: runs the bootstrap layer's playbooks with ansible-playbook. */
 export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActivities {
   const playbookDir = settings.playbookDir ?? defaultPlaybookDir;
 
   async function runPlaybook(input: RunPlaybookInput): Promise<PlaybookSummary> {
-    const context = currentContext();
+    const context = activityContext();
     const started = Date.now();
     let progress = `playbook ${input.playbook} starting`;
     let stats: StatsEvent | undefined;
@@ -46,7 +30,7 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
       progress = describeEvent(event);
       context?.heartbeat(progress);
     };
-    const beat = setInterval(() => context?.heartbeat(progress), heartbeatIntervalMs(context));
+    const stopHeartbeats = heartbeatWhile(() => progress);
 
     const exit = await withExtraVarsFile(playbookVars(settings, input), (varsFile) =>
       runPlaybookProcess({
@@ -71,7 +55,7 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
         }
         throw err;
       })
-      .finally(() => clearInterval(beat));
+      .finally(stopHeartbeats);
 
     if (context?.cancellationSignal.aborted) {
       throw context.cancellationSignal.reason instanceof Error ? context.cancellationSignal.reason : new CancelledFailure('cancelled');

@@ -2,7 +2,7 @@ import { Watch } from '@kubernetes/client-node';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ManagedObject, ReadyResult } from '../interfaces.js';
 import type { ClusterClient } from './client.js';
-import { cancellationSignal, heartbeatWhile } from './heartbeat.js';
+import { cancellationSignal, heartbeatWhile } from '../heartbeat.js';
 import { describeObject } from './objects.js';
 import { readinessOf, type ObservedObject, type Readiness } from './readiness.js';
 

@@ -3,7 +3,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DeleteResult, ManagedObject } from '../interfaces.js';
 import { apiProblem, isUnreachable, withDeadline } from './apiErrors.js';
 import type { ClusterClient } from './client.js';
-import { cancellationSignal, heartbeatWhile } from './heartbeat.js';
+import { cancellationSignal, heartbeatWhile } from '../heartbeat.js';
 import { applyRank, describeObject, headerOf } from './objects.js';
 
 const pollMs = 250;

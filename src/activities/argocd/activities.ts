@@ -1,0 +1,204 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { durationMs, formatDuration } from '../../spec/duration.js';
+import { applicationName } from '../../spec/names.js';
+import { cancellationSignal, heartbeatWhile } from '../heartbeat.js';
+import type { ApplicationStatus, ArgoCdActivities, StackTarget } from '../interfaces.js';
+import { stackApplication } from './application.js';
+import { ArgoCdClient } from './client.js';
+import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
+import { assessApplication } from './health.js';
+import type { Application } from './schemas.js';
+import type { ArgoCdSettings } from './settings.js';
+
+/** Pause before reopening a watch that ended, or before asking an unreachable Argo CD again. */
+const reconnectDelayMs = 1_000;
+
+function statusOf(app: Application): ApplicationStatus {
+  const status = app.status;
+  return {
+    application: app.metadata.name,
+    health: status?.health?.status ?? 'Unknown',
+    sync: status?.sync?.status ?? 'Unknown',
+    ...(status?.sync?.revision ? { revision: status.sync.revision } : {}),
+    ...(status?.health?.lastTransitionTime ? { healthSince: status.health.lastTransitionTime } : {}),
+  };
+}
+
+function describe(app: Application): string {
+  const status = statusOf(app);
+  return `${status.application}: ${status.health}/${status.sync}`;
+}
+
+/** A signal that aborts on the activity's cancellation and after `ms`, whichever comes first. */
+function deadlineSignal(ms: number): AbortSignal {
+  const cancelled = cancellationSignal();
+  return AbortSignal.any([AbortSignal.timeout(ms), ...(cancelled ? [cancelled] : [])]);
+}
+
+/**
+ * The argocd trust zone: everything it does goes through Argo CD's API with the worker's Argo CD
+ * account. It never calls the Kubernetes API (a lint rule holds this folder to it).
+ */
+export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActivities {
+  const client = new ArgoCdClient(settings);
+
+  /** Runs `call`, turning Argo CD's errors into activity failures that say whom to ask and what to fix. */
+  async function guarded<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw activityFailure(err, await client.account().catch(() => 'unknown'));
+    }
+  }
+
+  /** Retries `call` while Argo CD says another operation holds the Application, until the activity is cancelled. */
+  async function whenIdle<T>(name: string, call: () => Promise<T>, onBusy?: () => Promise<void>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (err) {
+        if (!(err instanceof ArgoCdApiError && err.operationInProgress)) throw err;
+        log.info('another operation holds the Application; waiting', { application: name });
+        await onBusy?.();
+        await sleep(settings.operationInProgressBackoffMs ?? 2_000, undefined, { signal: cancellationSignal() });
+      }
+    }
+  }
+
+  /**
+   * Follows the Application's event stream until `decide` returns a result. The stream is reopened when it
+   * ends or Argo CD is briefly unreachable; the deadline and cancellation end the wait.
+   */
+  async function follow<T>(name: string, signal: AbortSignal, decide: (app: Application | undefined) => T | undefined): Promise<T> {
+    for (;;) {
+      const initial = await client.getApplication(name, undefined, signal);
+      const decided = decide(initial);
+      if (decided !== undefined) return decided;
+      try {
+        for await (const event of client.watchApplication(name, signal)) {
+          const result = decide(event.type === 'DELETED' ? undefined : event.application);
+          if (result !== undefined) return result;
+        }
+      } catch (err) {
+        if (signal.aborted || !(err instanceof ArgoCdUnreachableError || err instanceof TypeError)) throw err;
+      }
+      await sleep(reconnectDelayMs, undefined, { signal });
+    }
+  }
+
+  async function awaitArgoCdOperational(): Promise<{ version: string }> {
+    let waitingFor = `Argo CD at ${settings.url}`;
+    const stop = heartbeatWhile(() => `waiting for ${waitingFor}`);
+    try {
+      for (;;) {
+        try {
+          const version = await client.version(cancellationSignal());
+          waitingFor = `a login of account ${await client.account()}`;
+          const account = await client.loggedInAs(cancellationSignal());
+          log.info('Argo CD is operational', { url: settings.url, version, account });
+          return { version };
+        } catch (err) {
+          const transient = err instanceof ArgoCdUnreachableError || (err instanceof ArgoCdApiError && err.status >= 500);
+          if (!transient) throw activityFailure(err, await client.account().catch(() => 'unknown'));
+          waitingFor = `Argo CD at ${settings.url} (${err.message})`;
+          await sleep(reconnectDelayMs * 2, undefined, { signal: cancellationSignal() });
+        }
+      }
+    } finally {
+      stop();
+    }
+  }
+
+  async function ensureApplication(target: StackTarget): Promise<{ application: string; created: boolean }> {
+    const manifest = stackApplication(target, settings);
+    return guarded(async () => {
+      const existing = await client.getApplication(manifest.metadata.name, undefined, cancellationSignal());
+      await client.upsertApplication(manifest, cancellationSignal());
+      log.info(existing ? 'Application updated' : 'Application created', { application: manifest.metadata.name, path: target.stack.path });
+      return { application: manifest.metadata.name, created: existing === undefined };
+    });
+  }
+
+  /**
+   * Starts a sync at the source's revision. When Argo CD's automated sync already runs one (it starts as
+   * soon as the Application exists) that operation is the deploy: a second sync is not queued behind it.
+   */
+  async function syncApplication(target: StackTarget): Promise<{ application: string; revision?: string }> {
+    const name = applicationName(target.platform, target.environment, target.stack.name);
+    const running = (app: Application | undefined) => app?.operation !== undefined || app?.status?.operationState?.phase === 'Running';
+    return guarded(async () => {
+      const app = await client.getApplication(name, 'normal', cancellationSignal());
+      if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, 'ArgoCdApplicationMissing');
+      if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
+      try {
+        const request = { revision: target.source.targetRevision, prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
+        const synced = await client.sync(name, request, cancellationSignal());
+        log.info('sync started', { application: name, revision: target.source.targetRevision });
+        return { application: name, ...(synced.status?.sync?.revision ? { revision: synced.status.sync.revision } : {}) };
+      } catch (err) {
+        if (err instanceof ArgoCdApiError && err.operationInProgress) return { application: name };
+        throw err;
+      }
+    });
+  }
+
+  async function awaitApplicationHealthy(target: StackTarget): Promise<ApplicationStatus> {
+    const name = applicationName(target.platform, target.environment, target.stack.name);
+    const timeoutMs = durationMs(target.stack.healthTimeout);
+    let waitingFor = [`Application ${name}`];
+    let last: Application | undefined;
+    const stop = heartbeatWhile(() => waitingFor.join('; '));
+    const signal = deadlineSignal(timeoutMs);
+    try {
+      return await guarded(() =>
+        follow(name, signal, (app) => {
+          if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} was deleted while Baton waited for it to be Healthy`, 'ArgoCdApplicationMissing');
+          last = app;
+          const assessment = assessApplication(app);
+          if (assessment.state === 'failed') throw ApplicationFailure.nonRetryable(assessment.reason, 'ApplicationFailed', statusOf(app));
+          if (assessment.state === 'healthy') return statusOf(app);
+          if (assessment.waitingFor.join() !== waitingFor.join()) log.info('waiting for the Application', { application: name, waitingFor: assessment.waitingFor });
+          waitingFor = assessment.waitingFor;
+          return undefined;
+        }),
+      );
+    } catch (err) {
+      if (signal.aborted && !cancellationSignal()?.aborted) {
+        throw ApplicationFailure.nonRetryable(
+          `${name} is not Healthy after ${formatDuration(timeoutMs)} (the stack's healthTimeout); still waiting for:\n  ${waitingFor.join('\n  ')}`,
+          'ApplicationNotHealthy',
+          last ? statusOf(last) : undefined,
+        );
+      }
+      throw err;
+    } finally {
+      stop();
+    }
+  }
+
+  /** Deletes the Application with cascade (its resources first) and waits until Argo CD no longer has it. */
+  async function deleteApplication(target: StackTarget): Promise<{ application: string; existed: boolean }> {
+    const name = applicationName(target.platform, target.environment, target.stack.name);
+    let progress = `deleting Application ${name} and its resources`;
+    const stop = heartbeatWhile(() => progress);
+    try {
+      return await guarded(async () => {
+        const existed = await whenIdle(name, () => client.deleteApplication(name, true, cancellationSignal()), () => client.terminateOperation(name, cancellationSignal()));
+        const signal = cancellationSignal() ?? new AbortController().signal;
+        await follow(name, signal, (app) => {
+          if (!app) return true;
+          progress = `waiting for Argo CD to delete ${describe(app)} (${app.status?.resources?.length ?? 0} resources left)`;
+          return undefined;
+        });
+        log.info(existed ? 'Application deleted with its resources' : 'Application was already gone', { application: name });
+        return { application: name, existed };
+      });
+    } finally {
+      stop();
+    }
+  }
+
+  return { awaitArgoCdOperational, ensureApplication, syncApplication, awaitApplicationHealthy, deleteApplication };
+}

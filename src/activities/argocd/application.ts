@@ -1,0 +1,34 @@
+import type { StackTarget } from '../interfaces.js';
+import { applicationName } from '../../spec/names.js';
+import type { ApplicationManifest } from './client.js';
+import { inClusterServer, type ArgoCdSettings } from './settings.js';
+
+/** Argo CD deletes an Application's resources before the Application itself when it carries this. */
+const cascadeFinalizer = 'resources-finalizer.argocd.argoproj.io';
+
+/** The Application of one stack: its Git folder, its namespace, and the stack's sync policy. */
+export function stackApplication(target: StackTarget, settings: ArgoCdSettings): ApplicationManifest {
+  const { platform, environment, stack, source } = target;
+  return {
+    metadata: {
+      name: applicationName(platform, environment, stack.name),
+      namespace: settings.applicationNamespace ?? 'argocd',
+      labels: {
+        'app.kubernetes.io/managed-by': 'baton',
+        'baton.dev/platform': platform,
+        'baton.dev/environment': environment,
+        'baton.dev/stack': stack.name,
+      },
+      finalizers: [cascadeFinalizer],
+    },
+    spec: {
+      project: settings.project ?? platform,
+      source: { repoURL: source.repoURL, path: stack.path, targetRevision: source.targetRevision },
+      destination: { server: settings.destinationServer ?? inClusterServer, namespace: stack.namespace },
+      syncPolicy: {
+        automated: { prune: stack.sync.prune, selfHeal: stack.sync.selfHeal },
+        syncOptions: stack.sync.options,
+      },
+    },
+  };
+}

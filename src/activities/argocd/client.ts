@@ -1,0 +1,185 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
+import { apiErrorSchema, applicationSchema, applicationStreamLineSchema, sessionSchema, userInfoSchema, versionSchema, type Application, type ApplicationEvent } from './schemas.js';
+import type { ArgoCdSettings } from './settings.js';
+import { jsonLines } from './stream.js';
+
+/** The Application fields Baton writes; Argo CD fills in the rest. */
+export interface ApplicationManifest {
+  metadata: { name: string; namespace: string; labels: Record<string, string>; finalizers: string[] };
+  spec: {
+    project: string;
+    source: { repoURL: string; path: string; targetRevision: string };
+    destination: { server: string; namespace: string };
+    syncPolicy: { automated?: { prune: boolean; selfHeal: boolean }; syncOptions: string[] };
+  };
+}
+
+export interface SyncRequest {
+  revision: string;
+  prune: boolean;
+  syncOptions: string[];
+}
+
+type RequestOptions = { body?: unknown; query?: Record<string, string>; signal?: AbortSignal };
+
+function unreachable(url: string, err: unknown): ArgoCdUnreachableError {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const reason = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
+  return new ArgoCdUnreachableError(`cannot reach Argo CD at ${url}: ${reason}`);
+}
+
+/** The `sub` claim of a JWT (the account an API token belongs to), without verifying it. */
+function tokenSubject(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown };
+    return typeof payload.sub === 'string' ? payload.sub.split(':')[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Argo CD's REST API, typed and validated: session, Applications (get, upsert, sync, terminate, delete)
+ * and the application event stream. Logs in lazily, keeps the token, and logs in again (or re-reads a
+ * rotated token file) once when Argo CD answers 401.
+ */
+export class ArgoCdClient {
+  private token: string | undefined;
+  private readonly baseUrl: string;
+
+  constructor(private readonly settings: ArgoCdSettings) {
+    this.baseUrl = settings.url.replace(/\/+$/, '');
+  }
+
+  /** Who Baton acts as: the local account's name, or the token's subject. */
+  async account(): Promise<string> {
+    const credentials = this.settings.credentials;
+    if ('username' in credentials) return credentials.username;
+    return tokenSubject(await this.currentToken()) ?? `the token in ${credentials.tokenFile}`;
+  }
+
+  async version(signal?: AbortSignal): Promise<string> {
+    return (await this.call('GET', '/api/version', versionSchema, { signal }, false)).Version;
+  }
+
+  /** Whether Argo CD accepts Baton's credentials: the account it sees, or a 401. */
+  async loggedInAs(signal?: AbortSignal): Promise<string> {
+    const info = await this.call('GET', '/api/v1/session/userinfo', userInfoSchema, { signal });
+    if (!info.loggedIn) throw new ArgoCdApiError('GET', '/api/v1/session/userinfo', 401, 'not logged in');
+    return info.username ?? (await this.account());
+  }
+
+  /** The Application, or undefined when Argo CD has none by that name. `refresh` makes Argo CD compare with Git first. */
+  async getApplication(name: string, refresh?: 'normal' | 'hard', signal?: AbortSignal): Promise<Application | undefined> {
+    try {
+      return await this.call('GET', `/api/v1/applications/${encodeURIComponent(name)}`, applicationSchema, { signal, ...(refresh ? { query: { refresh } } : {}) });
+    } catch (err) {
+      if (err instanceof ArgoCdApiError && (err.notFound || (err.status === 403 && /not found|does not exist/i.test(err.argoMessage)))) return undefined;
+      throw err;
+    }
+  }
+
+  /** Creates the Application, or replaces its spec when it exists (upsert). */
+  upsertApplication(application: ApplicationManifest, signal?: AbortSignal): Promise<Application> {
+    return this.call('POST', '/api/v1/applications', applicationSchema, { body: application, query: { upsert: 'true', validate: 'true' }, signal });
+  }
+
+  sync(name: string, request: SyncRequest, signal?: AbortSignal): Promise<Application> {
+    const body = { name, revision: request.revision, prune: request.prune, syncOptions: { items: request.syncOptions } };
+    return this.call('POST', `/api/v1/applications/${encodeURIComponent(name)}/sync`, applicationSchema, { body, signal });
+  }
+
+  /** Stops the running operation (a sync) of the Application. */
+  async terminateOperation(name: string, signal?: AbortSignal): Promise<void> {
+    await this.call('DELETE', `/api/v1/applications/${encodeURIComponent(name)}/operation`, apiErrorSchema, { signal });
+  }
+
+  /** Deletes the Application; with cascade Argo CD deletes its resources first (foreground). False when there was none. */
+  async deleteApplication(name: string, cascade: boolean, signal?: AbortSignal): Promise<boolean> {
+    try {
+      const query = { cascade: String(cascade), propagationPolicy: 'foreground' };
+      await this.call('DELETE', `/api/v1/applications/${encodeURIComponent(name)}`, apiErrorSchema, { query, signal });
+      return true;
+    } catch (err) {
+      if (err instanceof ArgoCdApiError && err.notFound) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The Application's changes as Argo CD pushes them (/api/v1/stream/applications): the current state
+   * first, then every change, until the stream ends or `signal` aborts.
+   */
+  async *watchApplication(name: string, signal: AbortSignal): AsyncGenerator<ApplicationEvent> {
+    const response = await this.send('GET', '/api/v1/stream/applications', { query: { name }, signal }, true, false);
+    if (!response.body) return;
+    for await (const line of jsonLines(response.body)) {
+      const parsed = applicationStreamLineSchema.parse(line);
+      if (parsed.error) throw new ArgoCdApiError('GET', '/api/v1/stream/applications', parsed.error.http_code ?? 500, parsed.error.message ?? 'stream error');
+      if (parsed.result) yield parsed.result;
+    }
+  }
+
+  private async call<T extends z.ZodType>(method: string, path: string, schema: T, options: RequestOptions, authenticated = true): Promise<z.infer<T>> {
+    const response = await this.send(method, path, options, authenticated, true);
+    const text = await response.text();
+    const parsed = schema.safeParse(text ? JSON.parse(text) : {});
+    if (!parsed.success) throw new Error(`Argo CD's answer to ${method} ${path} is not what Baton expects: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    return parsed.data;
+  }
+
+  /** One request; on a 401 the credentials are renewed and the request sent once more. */
+  private async send(method: string, path: string, options: RequestOptions, authenticated: boolean, timed: boolean): Promise<Response> {
+    const attempt = async () => {
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+      if (authenticated) headers.Authorization = `Bearer ${await this.currentToken()}`;
+      const url = `${this.baseUrl}${path}${options.query ? `?${new URLSearchParams(options.query).toString()}` : ''}`;
+      const signals = [options.signal, timed ? AbortSignal.timeout(this.settings.requestTimeoutMs ?? 30_000) : undefined].filter((s) => s !== undefined);
+      try {
+        return await fetch(url, {
+          method,
+          headers,
+          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+          ...(signals.length ? { signal: AbortSignal.any(signals) } : {}),
+        });
+      } catch (err) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw unreachable(this.baseUrl, err);
+      }
+    };
+    let response = await attempt();
+    if (response.status === 401 && authenticated) {
+      await response.body?.cancel();
+      this.token = undefined;
+      response = await attempt();
+    }
+    if (!response.ok) throw new ArgoCdApiError(method, path, response.status, await errorMessage(response));
+    return response;
+  }
+
+  private async currentToken(): Promise<string> {
+    if (this.token) return this.token;
+    const credentials = this.settings.credentials;
+    if ('tokenFile' in credentials) {
+      this.token = (await readFile(credentials.tokenFile, 'utf8')).trim();
+    } else {
+      const password = (await readFile(credentials.passwordFile, 'utf8')).trim();
+      const session = await this.call('POST', '/api/v1/session', sessionSchema, { body: { username: credentials.username, password } }, false);
+      this.token = session.token;
+    }
+    return this.token;
+  }
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const body = apiErrorSchema.parse(JSON.parse(text));
+    return body.message ?? body.error ?? text;
+  } catch {
+    return text.trim() || response.statusText;
+  }
+}

@@ -1,0 +1,56 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/** An answer from Argo CD's API other than 2xx: the call, the status and Argo CD's own message. */
+export class ArgoCdApiError extends Error {
+  override name = 'ArgoCdApiError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly argoMessage: string,
+  ) {
+    super(`Argo CD answered ${method} ${path} with ${status}: ${argoMessage}`);
+  }
+
+  get notFound(): boolean {
+    return this.status === 404;
+  }
+
+  /** Argo CD allows one operation per Application at a time. */
+  get operationInProgress(): boolean {
+    return /another operation is already in progress/i.test(this.argoMessage);
+  }
+}
+
+/** Argo CD's API did not answer at all: connection refused, reset, DNS, or the request timed out. */
+export class ArgoCdUnreachableError extends Error {
+  override name = 'ArgoCdUnreachableError';
+}
+
+/**
+ * The failure an activity raises for an Argo CD error: credentials and permissions, and requests Argo CD
+ * rejects as invalid, are not retried (they need a person); a missing API, a server error or a busy
+ * Application are retried by the activity's retry policy.
+ */
+export function activityFailure(err: unknown, account: string): Error {
+  if (err instanceof ArgoCdApiError) {
+    if (err.status === 401) {
+      return ApplicationFailure.nonRetryable(
+        `Argo CD rejected the credentials of account "${account}" (401 on ${err.method} ${err.path}: ${err.argoMessage}); check the worker's Argo CD password or token file`,
+        'ArgoCdUnauthenticated',
+      );
+    }
+    if (err.status === 403) {
+      return ApplicationFailure.nonRetryable(
+        `Argo CD account "${account}" lacks the permission for ${err.method} ${err.path}: ${err.argoMessage}; grant it in argocd-rbac-cm (policy.csv) for the platform's AppProject`,
+        'ArgoCdPermissionDenied',
+      );
+    }
+    if (err.status === 400 || err.status === 422) {
+      return ApplicationFailure.nonRetryable(`Argo CD refused ${err.method} ${err.path}: ${err.argoMessage}`, 'ArgoCdInvalidRequest');
+    }
+    return ApplicationFailure.retryable(err.message, 'ArgoCdApiError');
+  }
+  if (err instanceof ArgoCdUnreachableError) return ApplicationFailure.retryable(err.message, 'ArgoCdUnreachable');
+  return err instanceof Error ? err : new Error(String(err));
+}

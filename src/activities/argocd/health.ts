@@ -1,0 +1,64 @@
+import type { Application, ResourceResult, ResourceStatus } from './schemas.js';
+
+/** Where an Application stands for a stack waiting to be Healthy. */
+export type HealthAssessment =
+  | { state: 'healthy' }
+  | { state: 'failed'; reason: string }
+  | { state: 'progressing'; waitingFor: string[] };
+
+function resourceName(resource: ResourceStatus | ResourceResult): string {
+  return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`;
+}
+
+/** One line per resource whose sync failed, with Argo CD's message for it. */
+function failedResources(app: Application): string[] {
+  return (app.status?.operationState?.syncResult?.resources ?? [])
+    .filter((resource) => resource.status === 'SyncFailed' || resource.hookPhase === 'Failed' || resource.hookPhase === 'Error')
+    .map((resource) => `${resourceName(resource)}: ${resource.message ?? resource.status ?? 'failed'}`);
+}
+
+function unhealthyResources(app: Application, health: string): string[] {
+  return (app.status?.resources ?? [])
+    .filter((resource) => resource.health?.status === health)
+    .map((resource) => `${resourceName(resource)}: ${health}${resource.health?.message ? ` (${resource.health.message})` : ''}`);
+}
+
+/** Everything not yet Healthy and Synced, for heartbeats and the timeout message. */
+function notReady(app: Application): string[] {
+  const waiting = (app.status?.resources ?? []).flatMap((resource) => {
+    const health = resource.health?.status;
+    const problems = [
+      ...(health && health !== 'Healthy' ? [`${health}${resource.health?.message ? ` (${resource.health.message})` : ''}`] : []),
+      ...(resource.status && resource.status !== 'Synced' ? [resource.status] : []),
+    ];
+    return problems.length ? [`${resourceName(resource)}: ${problems.join(', ')}`] : [];
+  });
+  const status = app.status;
+  const summary = `Application ${app.metadata.name}: ${status?.health?.status ?? 'Unknown'}/${status?.sync?.status ?? 'Unknown'}`;
+  return [summary, ...waiting];
+}
+
+/**
+ * Healthy and Synced with no operation pending completes; a failed sync, an Application Argo CD cannot
+ * render (a ComparisonError or InvalidSpecError condition), or Degraded health fails with Argo CD's own
+ * messages; anything else is still progressing.
+ */
+export function assessApplication(app: Application): HealthAssessment {
+  const status = app.status;
+  const operation = status?.operationState;
+  if (app.operation !== undefined || operation?.phase === 'Running' || operation?.phase === 'Terminating') {
+    return { state: 'progressing', waitingFor: [`sync of ${app.metadata.name} running${operation?.message ? `: ${operation.message}` : ''}`, ...notReady(app).slice(1)] };
+  }
+  if (operation?.phase === 'Failed' || operation?.phase === 'Error') {
+    return { state: 'failed', reason: [`sync of ${app.metadata.name} failed: ${operation.message ?? operation.phase}`, ...failedResources(app)].join('\n  ') };
+  }
+  const errors = (status?.conditions ?? []).filter((condition) => condition.type.endsWith('Error'));
+  if (errors.length) {
+    return { state: 'failed', reason: [`Argo CD cannot deploy ${app.metadata.name}:`, ...errors.map((c) => `${c.type}: ${c.message ?? ''}`)].join('\n  ') };
+  }
+  if (status?.health?.status === 'Degraded') {
+    return { state: 'failed', reason: [`${app.metadata.name} is Degraded${status.health.message ? `: ${status.health.message}` : ''}`, ...unhealthyResources(app, 'Degraded')].join('\n  ') };
+  }
+  if (status?.health?.status === 'Healthy' && status.sync?.status === 'Synced') return { state: 'healthy' };
+  return { state: 'progressing', waitingFor: notReady(app) };
+}
