@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { isGrpcServiceError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { renderHtml } from '../../report/html.js';
 import { incidentReport } from '../../report/incident.js';
@@ -11,6 +11,9 @@ import { lifecycleIdFrom } from '../client.js';
 import { CliError } from '../errors.js';
 import { historyOf } from './history.js';
 
+/** gRPC's NOT_FOUND: fetching a history answers with the raw service error, not WorkflowNotFoundError. */
+const grpcNotFound = 5;
+
 /** The history to report on; a file that is not there, or a run the server does not know, is said in one line. */
 async function reportedHistory(idOrFile: string): Promise<NamedHistory> {
   // A workflow id never ends in .json, so such an argument that does not exist is a mistyped file, not an id.
@@ -18,7 +21,7 @@ async function reportedHistory(idOrFile: string): Promise<NamedHistory> {
   try {
     return await historyOf(idOrFile);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new CliError(`no run with workflow id ${lifecycleIdFrom(idOrFile)} on this Temporal server`);
+    if (isGrpcServiceError(err) && err.code === grpcNotFound) throw new CliError(`no run with workflow id ${lifecycleIdFrom(idOrFile)} on this Temporal server`);
     if (err instanceof SyntaxError) throw new CliError(`${idOrFile} is not a history in JSON: ${err.message}`);
     throw err;
   }

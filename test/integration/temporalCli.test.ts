@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createWorkers, runWorkers } from '../../src/worker/workers.js';
+import type { LifecycleState } from '../../src/workflows/state.js';
+import { defaultTaskQueuePrefix } from '../../src/workflows/taskQueues.js';
+import { activityDoubles } from '../support/doubles.js';
+import { readmeCommands } from '../support/readmeCommands.js';
+import { startTemporal, workflowBundle } from '../support/temporal.js';
+import { repoRoot, toolPath } from '../support/tools.js';
+
+const run = promisify(execFile);
+const sandboxAddress = '127.0.0.1:17233';
+const examples = readmeCommands('Driving Baton with the temporal CLI');
+const workflowId = 'baton/demo/dev';
+
+// The examples use fixed ids and the default task queues; a private server keeps them from meeting another run.
+delete process.env.TEMPORAL_ADDRESS;
+
+let env: TestWorkflowEnvironment;
+/** Stacks whose health wait fails; clearing it is fixing the fault. */
+const failingStacks = new Set(['cert-manager']);
+const doubles = activityDoubles({ failing: failingStacks });
+let workers: Promise<void>;
+let stopWorkers: () => void;
+
+before(async () => {
+  env = await startTemporal();
+  const set = await createWorkers({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueuePrefix: defaultTaskQueuePrefix,
+    workflows: true,
+    zones: doubles.zones,
+    workflowBundle: await workflowBundle(),
+  });
+  workers = runWorkers(set);
+  stopWorkers = () => set.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
+});
+after(async () => {
+  stopWorkers?.();
+  await workers;
+  await env?.teardown();
+});
+
+const used = new Set<string[]>();
+
+/** The one README example of `temporal workflow <subcommand>` (with `--name <name>`). */
+function example(subcommand: string, name?: string): string[] {
+  const found = examples.filter((args) => args.slice(1).join(' ').startsWith(`workflow ${subcommand} `) && (name === undefined || args[args.indexOf('--name') + 1] === name));
+  assert.equal(found.length, 1, `one README example of temporal workflow ${subcommand} ${name ?? ''}`);
+  used.add(found[0]!);
+  return found[0]!;
+}
+
+/** Runs an example with the real temporal binary, pointed at this test's server instead of the sandbox. */
+async function temporal(args: string[]): Promise<string> {
+  assert.equal(args[args.indexOf('--address') + 1], sandboxAddress, `the example talks to the sandbox: ${args.join(' ')}`);
+  const { stdout } = await run(toolPath('temporal'), args.slice(1).map((a) => (a === sandboxAddress ? env.address : a)));
+  return stdout;
+}
+
+async function queryState(): Promise<LifecycleState> {
+  const answer = JSON.parse(await temporal(example('query', 'state'))) as { queryResult: LifecycleState[] };
+  return answer.queryResult[0]!;
+}
+
+async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, limitMs = 30_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('the README examples of the temporal CLI, run with the real binary', () => {
+  it('start, query, resume a failed stack, list by search attributes, tear down by signal', async () => {
+    const started = await temporal(example('start'));
+    assert.match(started, new RegExp(`WorkflowId\\s+${workflowId}`));
+    const runId = /RunId\s+(\S+)/.exec(started)?.[1];
+    assert.ok(runId, started);
+
+    const failed = await eventually('cert-manager failing', async () => {
+      const state = await queryState();
+      return state.stacks.find((s) => s.name === 'cert-manager')?.status === 'failed' ? state : undefined;
+    });
+    assert.deepEqual(failed.phase, { number: 2, name: 'orchestration' });
+    assert.deepEqual(
+      failed.stacks.map((s) => [s.name, s.status]),
+      [['crds', 'healthy'], ['cert-manager', 'failed'], ['ingress', 'blocked']],
+    );
+    assert.match(failed.stacks[1]!.message ?? '', /Degraded/);
+
+    failingStacks.clear();
+    const resumed = await temporal(example('update execute', 'resume'));
+    assert.match(resumed, /resume accepted in phase 2/);
+
+    const steady = await eventually('steady state', async () => {
+      const state = await queryState();
+      return state.phase.name === 'steady-state' ? state : undefined;
+    });
+    assert.ok(steady.stacks.every((s) => s.status === 'healthy'));
+    assert.equal(steady.authority.platform, 'deployment');
+
+    const listed = await eventually('the run in the list', async () => {
+      const out = await temporal(example('list'));
+      return out.includes(workflowId) ? out : undefined;
+    });
+    assert.match(listed, /Running/);
+
+    await temporal(example('signal', 'teardown'));
+    const final = (await env.client.workflow.getHandle(workflowId, runId).result()) as LifecycleState;
+    assert.equal(final.outcome, 'torn-down');
+    assert.deepEqual(
+      final.ledger.map((e) => `${e.from}->${e.to}`),
+      ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external'],
+    );
+  });
+
+  it('baton report reads the run from the server, and names an unknown workflow id in one line', async () => {
+    const baton = (...args: string[]) => run(process.execPath, [`${repoRoot}bin/baton.js`, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: env.address } });
+    const { stdout } = await baton('report', workflowId);
+    assert.match(stdout, /^- Workflow id: baton\/demo\/dev$/m);
+    assert.match(stdout, /^\| cert-manager \| deploy \| 1 \|.*\| failed \| application cert-manager is Degraded/m);
+    assert.match(stdout, /^\| cert-manager \| deploy \| 2 \|.*\| succeeded \|/m);
+    const unknown = await baton('report', 'baton/nothing/here').then(
+      () => assert.fail('an unknown workflow id must fail'),
+      (err: { code: number; stderr: string }) => err,
+    );
+    assert.notEqual(unknown.code, 0);
+    assert.equal(unknown.stderr, 'no run with workflow id baton/nothing/here on this Temporal server\n');
+  });
+
+  it('aborts a new run of the same id with the update', async () => {
+    failingStacks.add('cert-manager');
+    const started = await temporal(example('start'));
+    const runId = /RunId\s+(\S+)/.exec(started)?.[1];
+    await eventually('cert-manager failing', async () => ((await queryState()).stacks.find((s) => s.name === 'cert-manager')?.status === 'failed' ? true : undefined));
+    const answer = await temporal(example('update execute', 'abort'));
+    assert.match(answer, /abort accepted/);
+    const final = (await env.client.workflow.getHandle(workflowId, runId).result()) as LifecycleState;
+    assert.equal(final.outcome, 'aborted');
+  });
+
+  it('ran every example of the README section', () => {
+    assert.deepEqual(examples.filter((args) => !used.has(args)).map((args) => args.join(' ')), []);
+  });
+});
