@@ -10,6 +10,8 @@ export interface BootstrapInput {
   environment: string;
   mode: 'install' | 'teardown';
   features: Record<string, boolean>;
+  /** The platform repository: the root Application's source. */
+  source: { repoURL: string; targetRevision: string };
   taskQueuePrefix: string;
   timeouts: Timeouts;
 }
@@ -31,7 +33,7 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
     zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, runOnce),
   );
   const playbook = (name: 'bootstrap' | 'rotate-credentials' | 'teardown') =>
-    ansible.runPlaybook({ playbook: name, platform: input.platform, environment: input.environment, features: input.features });
+    ansible.runPlaybook({ playbook: name, platform: input.platform, environment: input.environment, features: input.features, source: input.source });
 
   const parent = workflowInfo().parent;
   if (!parent) throw ApplicationFailure.nonRetryable('bootstrap runs as a child of platformLifecycle, which receives its handoff');

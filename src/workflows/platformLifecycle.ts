@@ -237,7 +237,7 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
     const removed = await untilSucceeds(async () => {
       await executeChild(bootstrap, {
         workflowId: bootstrapWorkflowId(platform, environment),
-        args: [{ platform, environment, mode: 'teardown', features: spec.spec.bootstrap, taskQueuePrefix: prefix, timeouts: input.timeouts }],
+        args: [{ platform, environment, mode: 'teardown', features: spec.spec.bootstrap, source: spec.spec.source, taskQueuePrefix: prefix, timeouts: input.timeouts }],
       });
       if (state.authority.platform !== 'external') throw ApplicationFailure.nonRetryable('bootstrap teardown ended without handing the platform back');
     });
@@ -268,7 +268,7 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
     const bootstrapped = await untilSucceeds(async () => {
       await executeChild(bootstrap, {
         workflowId: bootstrapWorkflowId(platform, environment),
-        args: [{ platform, environment, mode: 'install', features: spec.spec.bootstrap, taskQueuePrefix: prefix, timeouts: input.timeouts }],
+        args: [{ platform, environment, mode: 'install', features: spec.spec.bootstrap, source: spec.spec.source, taskQueuePrefix: prefix, timeouts: input.timeouts }],
       });
       if (state.authority.platform !== 'orchestration') {
         throw ApplicationFailure.nonRetryable('bootstrap finished without handing authority to orchestration');

@@ -15,6 +15,7 @@ export function playbookVars(settings: AnsibleSettings, input: RunPlaybookInput)
     argocd_url: settings.argocdUrl ?? '',
     argocd_validate_certs: settings.argocdValidateCerts ?? true,
     argocd_admin_password_file: settings.argocdAdminPasswordFile ?? '',
+    argocd_token_file: settings.argocdTokenFile ?? '',
     ...(source ? { baton_repo_url: source.repoURL, baton_repo_revision: source.targetRevision } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface AnsibleSettings {
   argocdValidateCerts?: boolean;
   /** A file holding Argo CD's current admin password; without it, the argocd-initial-admin-secret Secret. */
   argocdAdminPasswordFile?: string;
+  /** Where rotation writes the `baton` account's Argo CD API token for the argocd zone's worker (0600). */
+  argocdTokenFile?: string;
   /** The root Application's source, when the run does not name one. */
   source?: { repoURL: string; targetRevision: string };
   /** The folder holding ansible.cfg and the playbooks. */

@@ -1,0 +1,16 @@
+import { createAnsibleActivities } from '../activities/ansible/index.js';
+import { createArgoCdActivities } from '../activities/argocd/index.js';
+import { createClusterActivities } from '../activities/cluster/index.js';
+import type { TrustZone } from '../workflows/taskQueues.js';
+import { ansibleSettings, argoCdSettings, clusterSettings, type WorkerSettings } from './settings.js';
+
+/** The real activities of each trust zone the settings serve, each built with only its own zone's settings. */
+export function zoneActivities(settings: WorkerSettings): Partial<Record<TrustZone, object>> {
+  const zones: Partial<Record<TrustZone, object>> = {};
+  if (settings.serve.includes('cluster')) zones.cluster = createClusterActivities(clusterSettings(settings));
+  const ansible = ansibleSettings(settings);
+  if (settings.serve.includes('ansible') && ansible) zones.ansible = createAnsibleActivities(ansible);
+  const argocd = argoCdSettings(settings);
+  if (settings.serve.includes('argocd') && argocd) zones.argocd = createArgoCdActivities(argocd);
+  return zones;
+}
