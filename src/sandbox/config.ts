@@ -3,22 +3,30 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Where the sandbox keeps its state and which loopback ports its parts listen on.
- * Defaults avoid the usual ports (2379, 6443, 7233, 8233, 10257, 10259) so a sandbox can
+ * Defaults avoid the usual ports (2379, 6379, 6443, 7233, 8080-8084, 8233, 10257, 10259) so a sandbox can
  * run next to a real cluster or a stock Temporal dev server. Every value has an environment variable:
  *
- *   BATON_SANDBOX_DIR                       state folder (default: <repo>/.baton/sandbox)
- *   BATON_SANDBOX_ETCD_PORT                 etcd client port            (12379)
- *   BATON_SANDBOX_ETCD_PEER_PORT            etcd peer port              (12380)
- *   BATON_SANDBOX_APISERVER_PORT            kube-apiserver HTTPS port   (16443)
- *   BATON_SANDBOX_CONTROLLER_MANAGER_PORT   kube-controller-manager health port (16457)
- *   BATON_SANDBOX_SCHEDULER_PORT            kube-scheduler health port  (16459)
- *   BATON_SANDBOX_KWOK_PORT                 kwok health port            (16480)
- *   BATON_SANDBOX_TEMPORAL_PORT             Temporal gRPC frontend      (17233)
- *   BATON_SANDBOX_TEMPORAL_UI_PORT          Temporal Web UI             (18233)
- *   BATON_SANDBOX_TEMPORAL_HTTP_PORT        Temporal HTTP API           (17234)
- *   BATON_SANDBOX_TEMPORAL_METRICS_PORT     Temporal /metrics           (17235)
- *   BATON_SANDBOX_NODES                     number of kwok nodes        (3)
- *   BATON_SANDBOX_READY_TIMEOUT_SECONDS     how long each part may take to become ready (90)
+ *   BATON_SANDBOX_DIR                              state folder (default: <repo>/.baton/sandbox)
+ *   BATON_SANDBOX_ETCD_PORT                        etcd client port (12379)
+ *   BATON_SANDBOX_ETCD_PEER_PORT                   etcd peer port (12380)
+ *   BATON_SANDBOX_APISERVER_PORT                   kube-apiserver HTTPS port (16443)
+ *   BATON_SANDBOX_CONTROLLER_MANAGER_PORT          kube-controller-manager health port (16457)
+ *   BATON_SANDBOX_SCHEDULER_PORT                   kube-scheduler health port (16459)
+ *   BATON_SANDBOX_KWOK_PORT                        kwok health port (16480)
+ *   BATON_SANDBOX_TEMPORAL_PORT                    Temporal gRPC frontend (17233)
+ *   BATON_SANDBOX_TEMPORAL_UI_PORT                 Temporal Web UI (18233)
+ *   BATON_SANDBOX_TEMPORAL_HTTP_PORT               Temporal HTTP API (17234)
+ *   BATON_SANDBOX_TEMPORAL_METRICS_PORT            Temporal /metrics (17235)
+ *   BATON_SANDBOX_REDIS_PORT                       redis, Argo CD's cache (16379)
+ *   BATON_SANDBOX_ARGOCD_PORT                      argocd-server HTTP API (18080)
+ *   BATON_SANDBOX_ARGOCD_METRICS_PORT              argocd-server /metrics (18083)
+ *   BATON_SANDBOX_ARGOCD_REPO_SERVER_PORT          argocd-repo-server gRPC (18081)
+ *   BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT  argocd-repo-server /metrics, /healthz (18084)
+ *   BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT   argocd-application-controller /metrics, /healthz (18082)
+ *   BATON_SANDBOX_NODES                            number of kwok nodes (3)
+ *   BATON_SANDBOX_READY_TIMEOUT_SECONDS            how long each part may take to become ready (90)
+ *
+ * Argo CD's manifests come from the Go module cache (the version in .tools/bin/.argocd.pin), or ARGOCD_MANIFESTS_DIR.
  */
 export interface SandboxConfig {
   repoRoot: string;
@@ -41,6 +49,12 @@ export interface SandboxPorts {
   temporalUi: number;
   temporalHttp: number;
   temporalMetrics: number;
+  redis: number;
+  argocdServer: number;
+  argocdServerMetrics: number;
+  argocdRepoServer: number;
+  argocdRepoServerMetrics: number;
+  argocdControllerMetrics: number;
 }
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,6 +70,12 @@ const portVariables: Record<keyof SandboxPorts, [variable: string, fallback: num
   temporalUi: ['BATON_SANDBOX_TEMPORAL_UI_PORT', 18233],
   temporalHttp: ['BATON_SANDBOX_TEMPORAL_HTTP_PORT', 17234],
   temporalMetrics: ['BATON_SANDBOX_TEMPORAL_METRICS_PORT', 17235],
+  redis: ['BATON_SANDBOX_REDIS_PORT', 16379],
+  argocdServer: ['BATON_SANDBOX_ARGOCD_PORT', 18080],
+  argocdServerMetrics: ['BATON_SANDBOX_ARGOCD_METRICS_PORT', 18083],
+  argocdRepoServer: ['BATON_SANDBOX_ARGOCD_REPO_SERVER_PORT', 18081],
+  argocdRepoServerMetrics: ['BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT', 18084],
+  argocdControllerMetrics: ['BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT', 18082],
 };
 
 /** The names and defaults of every setting, for `baton sandbox --help`. */
@@ -64,6 +84,7 @@ export const sandboxVariables: [variable: string, fallback: string][] = [
   ...Object.values(portVariables).map(([variable, fallback]): [string, string] => [variable, String(fallback)]),
   ['BATON_SANDBOX_NODES', '3'],
   ['BATON_SANDBOX_READY_TIMEOUT_SECONDS', '90'],
+  ['ARGOCD_MANIFESTS_DIR', '$GOMODCACHE/github.com/argoproj/argo-cd/v3@<.tools/bin/.argocd.pin>/manifests'],
 ];
 
 function positiveInteger(env: NodeJS.ProcessEnv, variable: string, fallback: number, max: number): number {

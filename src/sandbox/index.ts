@@ -1,5 +1,7 @@
 export { sandboxConfig, sandboxVariables, type SandboxConfig, type SandboxPorts } from './config.js';
-export { sandboxUp, sandboxDown, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
+export { sandboxUp, sandboxDown, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
+export { commitFiles, headRevision, repoUrl, type FileChange } from './gitRepo.js';
+export { argoCdUrl, argoCdRelease, type ArgoCdRelease } from './argocd.js';
 export { sandboxStatus, type PartStatus, type SandboxStatus } from './status.js';
 export { partNames, partNamed, type PartName } from './parts/index.js';
 export { sandboxLayout, type SandboxLayout } from './layout.js';

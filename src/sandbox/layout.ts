@@ -18,6 +18,18 @@ export interface SandboxLayout {
   etcdDataDir: string;
   temporalDb: string;
   kwokConfig: string;
+  /** redis's working folder (it keeps nothing on disk: no snapshots, no append-only file). */
+  redisDir: string;
+  /** Argo CD's working files: TLS/SSH/GnuPG folders, empty static assets, repo-server checkouts. */
+  argocdDir: string;
+  /** The Argo CD parts' kubeconfig: the administrator's, with the context namespace `argocd`. */
+  argocdKubeconfig: string;
+  /** The Argo CD admin password (0600), generated on the first up. */
+  argocdPasswordFile: string;
+  /** Its bcrypt hash and mtime as set in argocd-secret (0600), so later ups apply the same values. */
+  argocdPasswordHashFile: string;
+  /** The stack sources: a bare Git repository Argo CD reads through file://. */
+  gitRepo: string;
   logsDir: string;
   pidsDir: string;
   /** What the last `up` recorded: ports, cold-start time. */
@@ -42,6 +54,12 @@ export function sandboxLayout(config: SandboxConfig): SandboxLayout {
     etcdDataDir: join(dir, 'etcd'),
     temporalDb: join(dir, 'temporal.db'),
     kwokConfig: join(dir, 'kwok.yaml'),
+    redisDir: join(dir, 'redis'),
+    argocdDir: join(dir, 'argocd'),
+    argocdKubeconfig: join(dir, 'kubeconfigs/argocd.kubeconfig'),
+    argocdPasswordFile: join(dir, 'argocd-admin-password'),
+    argocdPasswordHashFile: join(dir, 'argocd/admin-password.json'),
+    gitRepo: join(dir, 'git/platform.git'),
     logsDir: join(dir, 'logs'),
     pidsDir: join(dir, 'pids'),
     recordFile: join(dir, 'sandbox.json'),

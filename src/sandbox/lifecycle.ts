@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { argoCdRelease } from './argocd.js';
 import type { SandboxConfig } from './config.js';
 import { ensureFakeNodes, expectFakeNodesReady } from './fakeNodes.js';
 import { writeKubeconfigs } from './kubeconfig.js';
@@ -44,8 +45,19 @@ export class SandboxError extends Error {
   override name = 'SandboxError';
 }
 
+/** A part's executable: its name in .tools/bin, or the absolute path it names. */
+export function partBinary(config: SandboxConfig, part: SandboxPart): string {
+  return resolve(config.toolsBin, part.binary);
+}
+
+/** One line per missing executable, saying how to get it. */
 function missingBinaries(config: SandboxConfig): string[] {
-  return sandboxParts.map((part) => join(config.toolsBin, part.binary)).filter((path) => !existsSync(path));
+  const missing = new Map<string, string>();
+  for (const part of sandboxParts) {
+    const path = partBinary(config, part);
+    if (!existsSync(path)) missing.set(path, part.install ?? 'build it with `bash scripts/build-tools.sh`');
+  }
+  return [...missing].map(([path, how]) => `missing ${path}: ${how}`);
 }
 
 async function startPart(part: SandboxPart, context: PartContext, say: Progress): Promise<void> {
@@ -54,7 +66,7 @@ async function startPart(part: SandboxPart, context: PartContext, say: Progress)
     throw new SandboxError(`cannot start ${part.name}: ${err.message} (see \`baton sandbox --help\` for the port settings)`);
   });
   const started = Date.now();
-  const record = await startProcess(layout, part.name, join(config.toolsBin, part.binary), await part.args(context));
+  const record = await startProcess(layout, part.name, partBinary(config, part), await part.args(context), part.env?.(context));
   const check = async () => {
     if (!isRunning(record)) throw new GiveUp(`${part.name} exited`);
     await part.ready(context);
@@ -70,6 +82,13 @@ async function startPart(part: SandboxPart, context: PartContext, say: Progress)
 
 /** Reuses a healthy running part; restarts one that runs but does not answer; starts a missing one. */
 async function ensurePart(part: SandboxPart, context: PartContext, say: Progress): Promise<'reused' | 'started'> {
+  if (part.prepare) {
+    try {
+      await part.prepare(context);
+    } catch (err) {
+      throw new SandboxError(`cannot prepare ${part.name}: ${message(err)}`);
+    }
+  }
   const record = await readPidRecord(context.layout, part.name);
   if (record && isRunning(record)) {
     try {
@@ -113,14 +132,17 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   const say: Progress = (line) => progress(`[sandbox] ${line}`);
   const began = Date.now();
   const missing = missingBinaries(config);
-  if (missing.length) throw new SandboxError(`missing ${missing.join(', ')}: build them with \`bash scripts/build-tools.sh\``);
+  if (missing.length) throw new SandboxError(missing.join('\n'));
+  const argocd = await argoCdRelease(config).catch((err: unknown) => {
+    throw new SandboxError(message(err));
+  });
 
   const layout = sandboxLayout(config);
   await mkdir(layout.stateDir, { recursive: true });
   const tokens = await ensurePki(layout);
   await writeKubeconfigs(layout, `https://${config.host}:${config.ports.apiserver}`, tokens);
   if (!existsSync(layout.kwokConfig)) await writeKwokConfig(config, layout);
-  const context: PartContext = { config, layout, tokens, ca: await readFile(layout.caCert, 'utf8') };
+  const context: PartContext = { config, layout, tokens, ca: await readFile(layout.caCert, 'utf8'), argocd, say };
 
   const outcomes = await ensureParts(context, say);
   await ensureFakeNodes(layout.kubeconfig, config.nodeCount);
@@ -138,6 +160,11 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   const reused = [...outcomes.values()].filter((outcome) => outcome === 'reused').length;
   say(`sandbox ready in ${seconds(elapsed)}${cold ? ' (cold start)' : ` (${reused} of ${outcomes.size} parts reused)`}; kubeconfig: ${layout.kubeconfig}`);
   return sandboxStatus(config);
+}
+
+/** Where the sandbox's programs come from: .tools/bin and the Debian programs some parts run. */
+export function sandboxCommands(config: SandboxConfig): string[] {
+  return [...new Set([config.toolsBin, ...sandboxParts.map((part) => partBinary(config, part))])];
 }
 
 export interface StoppedPart {
@@ -162,7 +189,7 @@ export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress 
     if (record) await stop(part.name, record);
     await forgetProcess(layout, part.name);
   }
-  for (const stray of processesMentioning(config.toolsBin, `${layout.stateDir}/`)) {
+  for (const stray of processesMentioning(sandboxCommands(config), `${layout.stateDir}/`)) {
     await stop(`stray ${stray.command}`, { ...stray, startedAt: '' });
   }
   if (!stopped.length) say('nothing was running');

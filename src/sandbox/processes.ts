@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -74,11 +74,23 @@ function groupMembers(pgid: number): number[] {
     });
 }
 
+/** The process's working folder, with a trailing slash ('' when it cannot be read). */
+function workingFolder(pid: number): string {
+  try {
+    return `${readlinkSync(`/proc/${pid}/cwd`)}/`;
+  } catch {
+    return '';
+  }
+}
+
 /**
- * Live processes started from the tools folder whose command line mentions the text (a state folder):
- * what `down` must leave none of, whether or not a pid file still names them.
+ * Live processes started from the tools folder (or one of the given folders or programs) whose command
+ * line or working folder mentions the text (a state folder, where every part runs): what `down` must
+ * leave none of, whether or not a pid file still names them.
  */
-export function processesMentioning(toolsBin: string, text: string): { pid: number; command: string }[] {
+export function processesMentioning(commands: string | string[], text: string): { pid: number; command: string }[] {
+  const sources = typeof commands === 'string' ? [commands] : commands;
+  const fromSandbox = (command: string) => sources.some((source) => command === source || command.startsWith(`${source}/`));
   const found: { pid: number; command: string }[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)) {
     let argv: string[];
@@ -88,7 +100,9 @@ export function processesMentioning(toolsBin: string, text: string): { pid: numb
       continue;
     }
     const command = argv[0] ?? '';
-    if (command.startsWith(`${toolsBin}/`) && argv.some((arg) => arg.includes(text)) && alive(pid)) found.push({ pid, command });
+    if (fromSandbox(command) && (argv.some((arg) => arg.includes(text)) || workingFolder(pid).startsWith(text)) && alive(pid)) {
+      found.push({ pid, command });
+    }
   }
   return found;
 }

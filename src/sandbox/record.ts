@@ -26,5 +26,6 @@ export async function writeRecord(layout: SandboxLayout, record: SandboxRecord):
 /** The configuration a running sandbox was started with: its recorded ports win over the environment's. */
 export async function recordedConfig(config: SandboxConfig, layout: SandboxLayout): Promise<SandboxConfig> {
   const record = await readRecord(layout);
-  return record ? { ...config, ports: record.ports } : config;
+  // Ports of parts added since that up come from the environment.
+  return record ? { ...config, ports: { ...config.ports, ...record.ports } } : config;
 }

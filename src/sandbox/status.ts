@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { argoCdAdmin, argoCdUrl } from './argocd.js';
 import type { SandboxConfig } from './config.js';
+import { gitBranch, headRevision, repoUrl } from './gitRepo.js';
 import { sandboxLayout, type SandboxLayout } from './layout.js';
 import { sandboxParts, type PartName } from './parts/index.js';
 import { readPidRecord, isRunning, logFilePath, residentMiB } from './processes.js';
@@ -21,6 +23,10 @@ export interface SandboxStatus {
   kubeconfig: string;
   kubernetes: { server: string; version: string | null };
   temporal: { address: string; namespace: string; ui: string };
+  /** Argo CD's API; version is what GET /api/version answers (null when it does not). */
+  argocd: { url: string; version: string | null; username: string; passwordFile: string };
+  /** The stack sources Argo CD reads; revision is the branch's head (null before the first up). */
+  git: { url: string; path: string; branch: string; revision: string | null };
   parts: PartStatus[];
   /** Every part runs. */
   running: boolean;
@@ -55,6 +61,16 @@ async function kubernetesVersion(server: string, layout: SandboxLayout): Promise
   }
 }
 
+/** Argo CD's own version (GET /api/version), or null when it does not answer. */
+async function argoCdVersion(url: string): Promise<string | null> {
+  try {
+    const { status, body } = await httpGet(`${url}/api/version`, { timeoutMs: 2_000 });
+    return status === 200 ? ((JSON.parse(body) as { Version?: string }).Version ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What runs, where to reach it, and how much memory each part holds; a dead part shows as not running. */
 export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxStatus> {
   const layout = sandboxLayout(baseConfig);
@@ -70,6 +86,18 @@ export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxS
       address: `${config.host}:${config.ports.temporal}`,
       namespace: 'default',
       ui: `http://${config.host}:${config.ports.temporalUi}`,
+    },
+    argocd: {
+      url: argoCdUrl(config),
+      version: parts.some((part) => part.name === 'argocd-server' && part.running) ? await argoCdVersion(argoCdUrl(config)) : null,
+      username: argoCdAdmin,
+      passwordFile: layout.argocdPasswordFile,
+    },
+    git: {
+      url: repoUrl(layout.gitRepo),
+      path: layout.gitRepo,
+      branch: gitBranch,
+      revision: await headRevision(layout.gitRepo).catch(() => null),
     },
     parts,
     running: parts.every((part) => part.running),

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { processesMentioning, type SandboxStatus } from '../../src/sandbox/index.js';
+import { processesMentioning, sandboxCommands, sandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
 const run = promisify(execFile);
@@ -23,6 +23,12 @@ const ports = {
   BATON_SANDBOX_TEMPORAL_UI_PORT: '28233',
   BATON_SANDBOX_TEMPORAL_HTTP_PORT: '27234',
   BATON_SANDBOX_TEMPORAL_METRICS_PORT: '27235',
+  BATON_SANDBOX_REDIS_PORT: '26379',
+  BATON_SANDBOX_ARGOCD_PORT: '28080',
+  BATON_SANDBOX_ARGOCD_METRICS_PORT: '28083',
+  BATON_SANDBOX_ARGOCD_REPO_SERVER_PORT: '28081',
+  BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT: '28084',
+  BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT: '28082',
 };
 
 let stateDir = '';
@@ -59,7 +65,8 @@ async function status(): Promise<{ code: number; status: SandboxStatus }> {
 
 describe('baton sandbox lifecycle', { concurrency: false }, () => {
   before(async () => {
-    for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal']) toolPath(binary);
+    for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal', 'argocd', 'kubectl']) toolPath(binary);
+    assert.ok(existsSync('/usr/bin/redis-server'), 'redis-server is installed (apt-get install -y redis-server)');
     stateDir = await mkdtemp(join(tmpdir(), 'baton-sandbox-it-'));
   });
 
@@ -73,21 +80,40 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
   it('comes up from nothing with every part ready, then a second up reuses them all', async () => {
     const first = await baton('up', '--no-build');
     assert.equal(first.code, 0, first.stderr);
-    for (const line of ['etcd ready on 127.0.0.1:22379', 'kube-apiserver ready on https://127.0.0.1:26443', 'temporal ready on 127.0.0.1:27233', '3 kwok nodes Ready']) {
+    for (const line of [
+      'etcd ready on 127.0.0.1:22379',
+      'kube-apiserver ready on https://127.0.0.1:26443',
+      'temporal ready on 127.0.0.1:27233',
+      'redis ready on 127.0.0.1:26379',
+      'argocd-repo-server ready on 127.0.0.1:28081',
+      'argocd-application-controller ready on http://127.0.0.1:28082',
+      'argocd-server ready on http://127.0.0.1:28080',
+      '3 kwok nodes Ready',
+    ]) {
       assert.ok(first.stdout.includes(`[sandbox] ${line}`), `up reports "${line}":\n${first.stdout}`);
     }
     assert.match(first.stdout, /sandbox ready in [\d.]+s \(cold start\)/);
 
     const second = await baton('up', '--no-build');
     assert.equal(second.code, 0, second.stderr);
-    assert.equal(second.stdout.match(/already running/g)?.length, 6, second.stdout);
-    assert.match(second.stdout, /\(6 of 6 parts reused\)/);
+    assert.equal(second.stdout.match(/already running/g)?.length, 10, second.stdout);
+    assert.match(second.stdout, /\(10 of 10 parts reused\)/);
 
     const { code, status: current } = await status();
     assert.equal(code, 0);
     assert.equal(current.kubeconfig, join(stateDir, 'kubeconfig'));
     assert.deepEqual(current.kubernetes, { server: 'https://127.0.0.1:26443', version: 'v1.34.4' });
     assert.deepEqual(current.temporal, { address: '127.0.0.1:27233', namespace: 'default', ui: 'http://127.0.0.1:28233' });
+    assert.deepEqual(current.argocd, {
+      url: 'http://127.0.0.1:28080',
+      version: current.argocd.version,
+      username: 'admin',
+      passwordFile: join(stateDir, 'argocd-admin-password'),
+    });
+    assert.match(current.argocd.version ?? '', /^v3\./);
+    assert.equal((statSync(current.argocd.passwordFile).mode & 0o777).toString(8), '600');
+    assert.equal(current.git.url, `file://${join(stateDir, 'git/platform.git')}`);
+    assert.match(current.git.revision ?? '', /^[0-9a-f]{40}$/);
     assert.equal(typeof current.coldStartSeconds, 'number');
     for (const part of current.parts) {
       assert.equal(part.running, true, part.name);
@@ -133,12 +159,13 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     const before = (await status()).status.parts.map((part) => part.pid);
     const down = await baton('down');
     assert.equal(down.code, 0, down.stderr);
-    assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 6, down.stdout);
-    assert.deepEqual(processesMentioning(join(repoRoot, '.tools/bin'), `${stateDir}/`), []);
+    assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 10, down.stdout);
+    assert.deepEqual(processesMentioning(sandboxCommands(sandboxConfig({ ...process.env, BATON_SANDBOX_DIR: stateDir })), `${stateDir}/`), []);
     for (const pid of before) assert.equal(alive(pid ?? 0), false, `pid ${pid} is gone`);
     const { code, status: stopped } = await status();
     assert.equal(code, 1);
     assert.deepEqual(stopped.parts.filter((part) => part.running), []);
     assert.equal(stopped.kubernetes.version, null);
+    assert.equal(stopped.argocd.version, null);
   });
 });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
+  commitFiles,
   logFilePath,
   partNamed,
   partNames,
@@ -13,6 +14,7 @@ import {
   sandboxStatus,
   sandboxUp,
   sandboxVariables,
+  type FileChange,
   type SandboxConfig,
   type SandboxStatus,
 } from '../../sandbox/index.js';
@@ -27,7 +29,7 @@ function configFromEnvironment(): SandboxConfig {
 }
 
 /** Sandbox failures are explained in their message (with the part's log tail): no stack trace. */
-async function explained<T>(work: () => Promise<T>): Promise<T> {
+export async function explained<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -37,7 +39,7 @@ async function explained<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Runs scripts/build-tools.sh, which builds only what is missing and prints its own progress. */
-function buildTools(config: SandboxConfig): Promise<void> {
+export function buildTools(config: SandboxConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const build = spawn('bash', [join(config.repoRoot, 'scripts/build-tools.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
     build.on('error', reject);
@@ -57,16 +59,21 @@ function renderStatus(status: SandboxStatus): string {
     `  total RSS ${total.toFixed(1)} MiB${status.coldStartSeconds !== null ? `; last cold start ${status.coldStartSeconds}s` : ''}`,
     `kubernetes  ${status.kubernetes.server} (${status.kubernetes.version ?? 'not answering'}); kubeconfig ${status.kubeconfig}`,
     `temporal    ${status.temporal.address} (namespace ${status.temporal.namespace}); UI ${status.temporal.ui}`,
+    `argocd      ${status.argocd.url} (${status.argocd.version ?? 'not answering'}); user ${status.argocd.username}, password in ${status.argocd.passwordFile}`,
+    `git         ${status.git.url} (branch ${status.git.branch}${status.git.revision ? ` at ${status.git.revision.slice(0, 12)}` : ''})`,
   ].join('\n');
 }
 
-const environmentHelp = `\nSettings (environment variables, with defaults):\n${sandboxVariables.map(([name, fallback]) => `  ${name.padEnd(40)} ${fallback}`).join('\n')}\n`;
+const environmentHelp = `\nSettings (environment variables, with defaults):\n${sandboxVariables.map(([name, fallback]) => `  ${name.padEnd(46)} ${fallback}`).join('\n')}\n`;
 
 /** sandbox up | status | down | logs: every part a run needs, as local processes on 127.0.0.1. */
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program
     .command('sandbox')
-    .description('run etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok and the Temporal dev server locally')
+    .description(
+      'run etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, the Temporal dev server, redis and Argo CD ' +
+        '(repo-server, application-controller, server) locally, with stack sources in a local Git repository',
+    )
     .addHelpText('after', environmentHelp);
 
   sandbox
@@ -77,7 +84,11 @@ export function registerSandboxCommands(program: Command): void {
       const config = configFromEnvironment();
       if (options.build) await buildTools(config);
       const status = await explained(() => sandboxUp(config, (line) => process.stdout.write(`${line}\n`)));
-      process.stdout.write(`\nexport KUBECONFIG=${status.kubeconfig}\nexport TEMPORAL_ADDRESS=${status.temporal.address}\n# Temporal UI: ${status.temporal.ui}\n`);
+      process.stdout.write(
+        `\nexport KUBECONFIG=${status.kubeconfig}\nexport TEMPORAL_ADDRESS=${status.temporal.address}\n# Temporal UI: ${status.temporal.ui}\n` +
+          `# Argo CD: ${status.argocd.url} (user ${status.argocd.username}, password in ${status.argocd.passwordFile})\n` +
+          `# stack sources: ${status.git.url} (branch ${status.git.branch})\n`,
+      );
     });
 
   sandbox
@@ -95,6 +106,32 @@ export function registerSandboxCommands(program: Command): void {
     .description('stop every process the sandbox started (SIGTERM, then SIGKILL); state and data stay for the next up')
     .action(async () => {
       await explained(() => sandboxDown(configFromEnvironment(), (line) => process.stdout.write(`${line}\n`)));
+    });
+
+  sandbox
+    .command('commit')
+    .description("commit files to the sandbox's stack sources (the Git repository Argo CD reads) and print the new revision")
+    .requiredOption('-m, --message <message>', 'the commit message')
+    .option('--delete <path>', 'delete this path in the repository (repeatable)', (path: string, paths: string[]) => [...paths, path], [] as string[])
+    .argument('[files...]', 'REPOPATH=LOCALFILE: write the local file to that path in the repository')
+    .action(async (files: string[], options: { message: string; delete: string[] }) => {
+      const changes: FileChange[] = [];
+      for (const file of files) {
+        const at = file.indexOf('=');
+        if (at < 1 || at === file.length - 1) throw new CliError(`baton sandbox commit: ${file} is not REPOPATH=LOCALFILE`, 2);
+        const local = file.slice(at + 1);
+        const content = await readFile(local).catch(() => {
+          throw new CliError(`baton sandbox commit: cannot read ${local}`, 2);
+        });
+        changes.push({ path: file.slice(0, at), content });
+      }
+      changes.push(...options.delete.map((path) => ({ path, content: null })));
+      if (!changes.length) throw new CliError('baton sandbox commit: name files (REPOPATH=LOCALFILE) or --delete paths', 2);
+      const repo = sandboxLayout(configFromEnvironment()).gitRepo;
+      const { revision, changed } = await commitFiles(repo, changes, options.message).catch((err: Error) => {
+        throw new CliError(`baton sandbox commit: ${err.message}`);
+      });
+      process.stdout.write(`${revision}${changed ? '' : ' (nothing changed)'}\n`);
     });
 
   sandbox

@@ -1,15 +1,30 @@
+import { argocdApplicationController } from './argocdApplicationController.js';
+import { argocdRepoServer } from './argocdRepoServer.js';
+import { argocdServer } from './argocdServer.js';
 import { etcd } from './etcd.js';
 import { kubeApiserver } from './kubeApiserver.js';
 import { kubeControllerManager } from './kubeControllerManager.js';
 import { kubeScheduler } from './kubeScheduler.js';
 import { kwok } from './kwok.js';
 import type { PartName, SandboxPart } from './part.js';
+import { redis } from './redis.js';
 import { temporal } from './temporal.js';
 
 export type { PartContext, PartName, SandboxPart } from './part.js';
 
 /** Every part, dependencies before dependents (the order `down` reverses). */
-export const sandboxParts: SandboxPart[] = [temporal, etcd, kubeApiserver, kubeControllerManager, kubeScheduler, kwok];
+export const sandboxParts: SandboxPart[] = [
+  temporal,
+  etcd,
+  kubeApiserver,
+  kubeControllerManager,
+  kubeScheduler,
+  kwok,
+  redis,
+  argocdRepoServer,
+  argocdApplicationController,
+  argocdServer,
+];
 
 export function partNamed(name: string): SandboxPart | undefined {
   return sandboxParts.find((part) => part.name === name);

@@ -1,8 +1,19 @@
+import type { ArgoCdRelease } from '../argocd.js';
 import type { SandboxConfig } from '../config.js';
 import type { SandboxLayout } from '../layout.js';
 import type { SandboxTokens } from '../pki.js';
 
-export type PartName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok' | 'temporal';
+export type PartName =
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kwok'
+  | 'temporal'
+  | 'redis'
+  | 'argocd-repo-server'
+  | 'argocd-application-controller'
+  | 'argocd-server';
 
 /** What every part's command line and readiness probe may need. */
 export interface PartContext {
@@ -11,13 +22,19 @@ export interface PartContext {
   tokens: SandboxTokens;
   /** The sandbox CA (PEM), to verify the parts' HTTPS endpoints. */
   ca: string;
+  /** The pinned Argo CD release: its version and the manifests it ships. */
+  argocd: ArgoCdRelease;
+  /** Progress lines for people watching. */
+  say: (line: string) => void;
 }
 
 /** One local process of the sandbox: how to start it and how to tell that it is ready. */
 export interface SandboxPart {
   name: PartName;
-  /** The executable's name in .tools/bin. */
+  /** The executable: a name in .tools/bin, or an absolute path (a Debian package's program). */
   binary: string;
+  /** How to get the executable when it is missing (default: build it with scripts/build-tools.sh). */
+  install?: string;
   /** Parts that must be ready before this one starts. */
   after: PartName[];
   /** The loopback ports it listens on; each must be free before it starts. */
@@ -25,6 +42,10 @@ export interface SandboxPart {
   /** Where it listens, for progress lines and status. */
   endpoint(config: SandboxConfig): string;
   args(context: PartContext): string[] | Promise<string[]>;
+  /** The environment it runs with (default: this process's). */
+  env?(context: PartContext): NodeJS.ProcessEnv;
+  /** Runs on every up once the parts it comes after are ready, before it is started or reused. */
+  prepare?(context: PartContext): Promise<void>;
   /** Resolves once when the part serves; rejects with the reason otherwise. */
   ready(context: PartContext): Promise<void>;
 }

@@ -1,0 +1,32 @@
+import { reconciliationSeconds } from '../argocd.js';
+import { expectOk } from '../probe.js';
+import { argoCdBinary, argoCdEnv, argoCdInstall, ensureArgoCdInstalled, redisAddress, repoServerAddress } from './argocdCommon.js';
+import type { SandboxPart } from './part.js';
+
+/** Compares Applications with Git and the cluster, and syncs them. */
+export const argocdApplicationController: SandboxPart = {
+  name: 'argocd-application-controller',
+  binary: argoCdBinary,
+  install: argoCdInstall,
+  after: ['kube-apiserver', 'redis', 'argocd-repo-server'],
+  // It has no flag for the metrics address: this port listens on every interface.
+  ports: (config) => [config.ports.argocdControllerMetrics],
+  endpoint: (config) => `http://${config.host}:${config.ports.argocdControllerMetrics}`,
+  args: (context) => [
+    `--kubeconfig=${context.layout.argocdKubeconfig}`,
+    `--redis=${redisAddress(context)}`,
+    `--repo-server=${repoServerAddress(context)}`,
+    '--repo-server-plaintext',
+    `--metrics-port=${context.config.ports.argocdControllerMetrics}`,
+    // Drift and new commits show within seconds (argocd-cm's timeout.reconciliation says the same).
+    `--app-resync=${reconciliationSeconds}`,
+    '--app-resync-jitter=0',
+    '--logformat=text',
+    '--loglevel=warn',
+  ],
+  env: (context) => ({ ...argoCdEnv('argocd-application-controller', context), ARGOCD_CONTROLLER_REPLICAS: '1', HOSTNAME: 'argocd-application-controller-0' }),
+  prepare: ensureArgoCdInstalled,
+  ready: async ({ config }) => {
+    await expectOk(`http://${config.host}:${config.ports.argocdControllerMetrics}/healthz`);
+  },
+};

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { argoCdScriptsDir, installArgoCd } from '../argocd.js';
+import type { PartContext } from './part.js';
+
+/** The Argo CD binary is one program; the environment picks the component. */
+export const argoCdBinary = 'argocd';
+export const argoCdInstall = 'build it with `bash scripts/build-tools.sh argocd`';
+
+/** Out of cluster, as Argo CD's own Procfile runs it: the kubeconfig stands in for the in-cluster config. */
+export function argoCdEnv(component: string, { layout }: PartContext): NodeJS.ProcessEnv {
+  const dir = layout.argocdDir;
+  return {
+    ...process.env,
+    PATH: `${argoCdScriptsDir(layout)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    ARGOCD_BINARY_NAME: component,
+    ARGOCD_FAKE_IN_CLUSTER: 'true',
+    KUBECONFIG: layout.argocdKubeconfig,
+    ARGOCD_GPG_ENABLED: 'false',
+    ARGOCD_TLS_DATA_PATH: join(dir, 'tls'),
+    ARGOCD_SSH_DATA_PATH: join(dir, 'ssh'),
+    ARGOCD_GNUPGHOME: join(dir, 'gpg/keys'),
+    ARGOCD_GPG_DATA_PATH: join(dir, 'gpg/source'),
+    // The repo-server's checkouts stay in the state folder.
+    TMPDIR: join(dir, 'tmp'),
+  };
+}
+
+const installs = new WeakMap<PartContext, Promise<void>>();
+
+/** Installs Argo CD's CRDs and config objects once per up, whichever Argo CD part asks first. */
+export function ensureArgoCdInstalled(context: PartContext): Promise<void> {
+  let install = installs.get(context);
+  if (!install) {
+    const started = Date.now();
+    install = installArgoCd(context.config, context.layout, context.argocd).then(() =>
+      context.say(`Argo CD ${context.argocd.version} CRDs and config applied to namespace argocd (${((Date.now() - started) / 1000).toFixed(1)}s)`),
+    );
+    installs.set(context, install);
+  }
+  return install;
+}
+
+export function redisAddress({ config }: PartContext): string {
+  return `${config.host}:${config.ports.redis}`;
+}
+
+export function repoServerAddress({ config }: PartContext): string {
+  return `${config.host}:${config.ports.argocdRepoServer}`;
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { argoCdRelease, sandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
+import { sandbox } from '../support/sandbox.js';
+
+const run = Date.now().toString(36);
+const application = `hello-it-${run}`;
+const namespace = `hello-it-${run}`;
+
+let status: SandboxStatus;
+let token = '';
+
+interface ApplicationView {
+  status?: {
+    sync?: { status?: string; revision?: string };
+    health?: { status?: string };
+    operationState?: { phase?: string; message?: string };
+    conditions?: { type: string; message: string }[];
+  };
+}
+
+/** One call to Argo CD's REST API as admin; rejects on an unexpected status. */
+async function argocd(method: string, path: string, body?: unknown, expected = [200]): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${status.argocd.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!expected.includes(response.status)) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
+}
+
+describe('Argo CD in the sandbox', { concurrency: false }, () => {
+  before(async () => {
+    status = await sandbox();
+  });
+
+  after(async () => {
+    if (token) await argocd('DELETE', `/api/v1/applications/${application}?cascade=true&propagationPolicy=foreground`, undefined, [200, 403, 404]).catch(() => {});
+  });
+
+  it('serves the pinned version and reports where to reach it', async () => {
+    const release = await argoCdRelease(sandboxConfig());
+    const { json } = await argocd('GET', '/api/version');
+    assert.match((json as { Version: string }).Version, new RegExp(`^${release.version.replaceAll('.', '\\.')}(\\+|$)`));
+    assert.equal(status.argocd.version, (json as { Version: string }).Version);
+    assert.equal(status.argocd.username, 'admin');
+    assert.match(status.git.url, /^file:\/\/\/.+\/platform\.git$/);
+    assert.match(status.git.revision ?? '', /^[0-9a-f]{40}$/);
+  });
+
+  it('logs in as admin with the password file', async () => {
+    const password = (await readFile(status.argocd.passwordFile, 'utf8')).trim();
+    const { json } = await argocd('POST', '/api/v1/session', { username: status.argocd.username, password });
+    token = (json as { token: string }).token;
+    assert.ok(token.length > 20, 'a session token');
+    await argocd('POST', '/api/v1/session', { username: 'admin', password: `${password}-wrong` }, [401]);
+  });
+
+  it('syncs an Application from the sandbox Git repository to Synced and Healthy, then deletes it with cascade', async () => {
+    assert.ok(token, 'logged in');
+    const started = Date.now();
+    await argocd('POST', '/api/v1/applications?upsert=true', {
+      metadata: { name: application, namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: { repoURL: status.git.url, path: 'stacks/hello', targetRevision: 'main' },
+        destination: { server: 'https://kubernetes.default.svc', namespace },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+      },
+    });
+
+    let view: ApplicationView = {};
+    while (Date.now() - started < 60_000) {
+      view = (await argocd('GET', `/api/v1/applications/${application}`)).json as ApplicationView;
+      if (view.status?.sync?.status === 'Synced' && view.status.health?.status === 'Healthy') break;
+      await sleep(1_000);
+    }
+    assert.deepEqual(
+      { sync: view.status?.sync?.status, health: view.status?.health?.status, operation: view.status?.operationState?.phase },
+      { sync: 'Synced', health: 'Healthy', operation: 'Succeeded' },
+      JSON.stringify(view.status?.conditions ?? view.status?.operationState),
+    );
+    assert.equal(view.status?.sync?.revision, status.git.revision);
+    process.stderr.write(`${application} Synced and Healthy after ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+
+    const kubeconfig = new KubeConfig();
+    kubeconfig.loadFromFile(status.kubeconfig);
+    const core = kubeconfig.makeApiClient(CoreV1Api);
+    const pods = await core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/name=hello' });
+    assert.equal(pods.items.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length, 2);
+    assert.equal((await core.readNamespacedConfigMap({ name: 'hello', namespace })).data?.greeting, 'Hello from the sandbox');
+
+    await argocd('DELETE', `/api/v1/applications/${application}?cascade=true&propagationPolicy=foreground`);
+    const deleting = Date.now();
+    let gone = false;
+    while (!gone && Date.now() - deleting < 60_000) {
+      // Argo CD answers 403 for an Application that does not exist (it does not tell which).
+      gone = (await argocd('GET', `/api/v1/applications/${application}`, undefined, [200, 403, 404])).status !== 200;
+      if (!gone) await sleep(1_000);
+    }
+    assert.ok(gone, `${application} is deleted`);
+    const left = await core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/name=hello' });
+    const services = await core.listNamespacedService({ namespace });
+    assert.deepEqual([...left.items, ...services.items].map((item) => item.metadata?.name), [], 'cascade deleted the stack');
+    await core.deleteNamespace({ name: namespace }).catch(() => {});
+  });
+});
