@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { argoCdRelease, sandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
+import { argoCdRelease, commitFiles, headRevision, sandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
 import { sandbox } from '../support/sandbox.js';
 
 const run = Date.now().toString(36);
 const application = `hello-it-${run}`;
 const namespace = `hello-it-${run}`;
+/** This run's copy of the hello stack, so the commit below changes nobody else's source. */
+const stackPath = `it/argocd-sandbox-${run}`;
 
 let status: SandboxStatus;
 let token = '';
@@ -41,6 +43,7 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
 
   after(async () => {
     if (token) await argocd('DELETE', `/api/v1/applications/${application}?cascade=true&propagationPolicy=foreground`, undefined, [200, 403, 404]).catch(() => {});
+    if (status) await commitFiles(status.git.path, [{ path: stackPath, content: null }], `Remove ${stackPath}`).catch(() => {});
   });
 
   it('serves the pinned version and reports where to reach it', async () => {
@@ -61,14 +64,17 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
     await argocd('POST', '/api/v1/session', { username: 'admin', password: `${password}-wrong` }, [401]);
   });
 
-  it('syncs an Application from the sandbox Git repository to Synced and Healthy, then deletes it with cascade', async () => {
+  it('syncs an Application from the sandbox Git repository to Synced and Healthy, follows a new commit, then deletes it with cascade', async () => {
     assert.ok(token, 'logged in');
+    const hello = await readFile(new URL('../../manifests/examples/stacks/hello/hello.yaml', import.meta.url), 'utf8');
+    const { revision: first } = await commitFiles(status.git.path, [{ path: `${stackPath}/hello.yaml`, content: hello }], `Add ${stackPath}`);
+    assert.equal(await headRevision(status.git.url), first);
     const started = Date.now();
     await argocd('POST', '/api/v1/applications?upsert=true', {
       metadata: { name: application, namespace: 'argocd' },
       spec: {
         project: 'default',
-        source: { repoURL: status.git.url, path: 'stacks/hello', targetRevision: 'main' },
+        source: { repoURL: status.git.url, path: stackPath, targetRevision: status.git.branch },
         destination: { server: 'https://kubernetes.default.svc', namespace },
         syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
       },
@@ -85,7 +91,7 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
       { sync: 'Synced', health: 'Healthy', operation: 'Succeeded' },
       JSON.stringify(view.status?.conditions ?? view.status?.operationState),
     );
-    assert.equal(view.status?.sync?.revision, status.git.revision);
+    assert.equal(view.status?.sync?.revision, first);
     process.stderr.write(`${application} Synced and Healthy after ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 
     const kubeconfig = new KubeConfig();
@@ -94,6 +100,21 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
     const pods = await core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/name=hello' });
     assert.equal(pods.items.filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length, 2);
     assert.equal((await core.readNamespacedConfigMap({ name: 'hello', namespace })).data?.greeting, 'Hello from the sandbox');
+
+    // argocd-cm's timeout.reconciliation is 10 s: a new commit reaches the cluster without a webhook or a refresh.
+    const changed = hello.replace('greeting: Hello from the sandbox', 'greeting: Hello again');
+    const { revision: second } = await commitFiles(status.git.path, [{ path: `${stackPath}/hello.yaml`, content: changed }], `Change ${stackPath}`);
+    const committed = Date.now();
+    let greeting: string | undefined;
+    while (Date.now() - committed < 45_000) {
+      greeting = (await core.readNamespacedConfigMap({ name: 'hello', namespace })).data?.greeting;
+      if (greeting === 'Hello again') break;
+      await sleep(1_000);
+    }
+    assert.equal(greeting, 'Hello again', 'the new commit is synced');
+    view = (await argocd('GET', `/api/v1/applications/${application}`)).json as ApplicationView;
+    assert.equal(view.status?.sync?.revision, second);
+    process.stderr.write(`new commit synced after ${((Date.now() - committed) / 1000).toFixed(1)}s\n`);
 
     await argocd('DELETE', `/api/v1/applications/${application}?cascade=true&propagationPolicy=foreground`);
     const deleting = Date.now();

@@ -18,7 +18,7 @@ export const argocdApplicationController: SandboxPart = {
     `--repo-server=${repoServerAddress(context)}`,
     '--repo-server-plaintext',
     `--metrics-port=${context.config.ports.argocdControllerMetrics}`,
-    // Drift and new commits show within seconds (argocd-cm's timeout.reconciliation says the same).
+    // Drift and new commits show within seconds (ARGOCD_RECONCILIATION_TIMEOUT sets the same for the repo-server).
     `--app-resync=${reconciliationSeconds}`,
     '--app-resync-jitter=0',
     '--logformat=text',

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { argoCdScriptsDir, installArgoCd } from '../argocd.js';
+import { argoCdScriptsDir, installArgoCd, reconciliationSeconds } from '../argocd.js';
 import type { PartContext } from './part.js';
 
 /** The Argo CD binary is one program; the environment picks the component. */
@@ -16,6 +16,10 @@ export function argoCdEnv(component: string, { layout }: PartContext): NodeJS.Pr
     ARGOCD_FAKE_IN_CLUSTER: 'true',
     KUBECONFIG: layout.argocdKubeconfig,
     ARGOCD_GPG_ENABLED: 'false',
+    // In a cluster these come from argocd-cm's timeout.reconciliation: the controller's resync period
+    // and how long the repo-server keeps a branch's resolved revision (a new commit is seen this late).
+    ARGOCD_RECONCILIATION_TIMEOUT: `${reconciliationSeconds}s`,
+    ARGOCD_RECONCILIATION_JITTER: '0s',
     ARGOCD_TLS_DATA_PATH: join(dir, 'tls'),
     ARGOCD_SSH_DATA_PATH: join(dir, 'ssh'),
     ARGOCD_GNUPGHOME: join(dir, 'gpg/keys'),
