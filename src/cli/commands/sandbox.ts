@@ -50,7 +50,7 @@ export function buildTools(config: SandboxConfig): Promise<void> {
 function renderStatus(status: SandboxStatus): string {
   const rows = status.parts.map((part) => {
     const state = part.running ? `running  pid ${part.pid}  ${part.rssMiB ?? '?'} MiB` : part.pid ? `NOT RUNNING (pid ${part.pid} exited)` : 'stopped';
-    return `  ${part.name.padEnd(24)} ${state.padEnd(34)} ${part.endpoint}`;
+    return `  ${part.name.padEnd(30)} ${state.padEnd(34)} ${part.endpoint}`;
   });
   const total = status.parts.reduce((sum, part) => sum + (part.rssMiB ?? 0), 0);
   return [
