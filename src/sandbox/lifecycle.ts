@@ -57,6 +57,9 @@ function missingBinaries(config: SandboxConfig): string[] {
     const path = partBinary(config, part);
     if (!existsSync(path)) missing.set(path, part.install ?? 'build it with `bash scripts/build-tools.sh`');
   }
+  // Not a part: up applies Argo CD's CRDs and config with it.
+  const kubectl = join(config.toolsBin, 'kubectl');
+  if (!existsSync(kubectl)) missing.set(kubectl, 'build it with `bash scripts/build-tools.sh kubernetes`');
   return [...missing].map(([path, how]) => `missing ${path}: ${how}`);
 }
 
