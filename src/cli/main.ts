@@ -5,6 +5,8 @@ import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSpecCommands } from './commands/spec.js';
+import { registerUpCommand } from './commands/up.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { CliError } from './errors.js';
 
 const program = new Command('baton')
@@ -18,6 +20,8 @@ registerLifecycleCommands(program);
 registerHistoryCommands(program);
 registerReportCommand(program);
 registerSandboxCommands(program);
+registerWorkerCommand(program);
+registerUpCommand(program);
 
 try {
   await program.parseAsync(process.argv);

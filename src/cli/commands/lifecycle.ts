@@ -1,40 +1,12 @@
 import { userInfo } from 'node:os';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { lifecycleWorkflowId } from '../../spec/names.js';
 import { loadPlatformSpec } from '../../spec/load.js';
 import { abortUpdate, resumeUpdate, stateQuery, teardownUpdate, type ControlRequest } from '../../workflows/definitions.js';
-import { platformLifecycle } from '../../workflows/platformLifecycle.js';
-import { environmentAttribute, platformAttribute } from '../../workflows/searchAttributes.js';
-import type { LifecycleState } from '../../workflows/state.js';
-import { defaultTaskQueuePrefix, workflowTaskQueue } from '../../workflows/taskQueues.js';
-import { lifecycleHandle, refusalMessage, temporalUiLink, withClient } from '../client.js';
+import { defaultTaskQueuePrefix } from '../../workflows/taskQueues.js';
+import { lifecycleHandle, refusalMessage, withClient } from '../client.js';
 import { CliError } from '../errors.js';
+import { failed, settled, startLifecycle, watchLifecycle } from '../lifecycleRun.js';
 import { renderState } from '../renderState.js';
-
-interface WatchOptions {
-  /** Stop when this holds (besides the run ending). */
-  until?: (state: LifecycleState) => boolean;
-}
-
-/** Prints the state whenever it changes until the run ends (or `until` holds). */
-async function watch(id: string, options: WatchOptions = {}): Promise<LifecycleState> {
-  return withClient(async (client) => {
-    const handle = lifecycleHandle(client, id);
-    let last = '';
-    for (;;) {
-      const state = await handle.query(stateQuery);
-      const rendered = renderState(state);
-      const fingerprint = JSON.stringify({ ...state, startedAt: undefined });
-      if (fingerprint !== last) {
-        process.stdout.write(`\n${rendered}\n`);
-        last = fingerprint;
-      }
-      if (state.outcome !== 'running' || options.until?.(state)) return state;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  });
-}
 
 async function control(kind: 'resume' | 'abort' | 'teardown', id: string, reason: string | undefined): Promise<void> {
   const update = { resume: resumeUpdate, abort: abortUpdate, teardown: teardownUpdate }[kind];
@@ -60,32 +32,15 @@ export function registerLifecycleCommands(program: Command): void {
     .requiredOption('--env <environment>', 'environment name (DNS-1123 label)')
     .option('--task-queue-prefix <prefix>', 'task queue prefix of the workers', defaultTaskQueuePrefix)
     .option('--wait', 'follow the run until it reaches steady state (phase 3) or stops to wait for an operator')
-    .action(async (file: string, options: { env: string; taskQueuePrefix: string; wait?: boolean }) => {
-      const spec = await loadPlatformSpec(file);
-      const workflowId = lifecycleWorkflowId(spec.metadata.name, options.env);
-      await withClient(async (client, namespace) => {
-        try {
-          await client.workflow.start(platformLifecycle, {
-            workflowId,
-            taskQueue: workflowTaskQueue(options.taskQueuePrefix),
-            args: [{ spec, environment: options.env, taskQueuePrefix: options.taskQueuePrefix }],
-            typedSearchAttributes: [
-              { key: platformAttribute, value: spec.metadata.name },
-              { key: environmentAttribute, value: options.env },
-            ],
-          });
-        } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) {
-            throw new CliError(`${workflowId} is already running; see \`baton status ${workflowId}\`, or tear it down first`);
-          }
-          throw err;
-        }
-        process.stdout.write(`${workflowId}\n`);
-        process.stderr.write(`started; watch it with \`baton status ${workflowId} --watch\` or ${temporalUiLink(namespace, workflowId)}\n`);
-      });
+    .option('--repo-url <url>', "use this repository instead of the spec's spec.source.repoURL (e.g. the sandbox's, `baton sandbox status --json`)")
+    .action(async (file: string, options: { env: string; taskQueuePrefix: string; wait?: boolean; repoUrl?: string }) => {
+      const loaded = await loadPlatformSpec(file);
+      const spec = options.repoUrl ? { ...loaded, spec: { ...loaded.spec, source: { ...loaded.spec.source, repoURL: options.repoUrl } } } : loaded;
+      const workflowId = await startLifecycle({ spec, environment: options.env, taskQueuePrefix: options.taskQueuePrefix });
+      process.stdout.write(`${workflowId}\n`);
       if (options.wait) {
-        const state = await watch(workflowId, { until: (s) => s.phase.number === 3 || s.waitingFor !== null });
-        if (state.error || state.waitingFor?.startsWith('resume')) process.exitCode = 1;
+        const state = await watchLifecycle(workflowId, { until: settled });
+        if (failed(state)) process.exitCode = 1;
       }
     });
 
@@ -97,7 +52,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--watch', 'keep printing the state as it changes until the run ends')
     .action(async (id: string, options: { json?: boolean; watch?: boolean }) => {
       if (options.watch) {
-        await watch(id);
+        await watchLifecycle(id);
         return;
       }
       const state = await withClient((client) => lifecycleHandle(client, id).query(stateQuery));
@@ -126,6 +81,6 @@ export function registerLifecycleCommands(program: Command): void {
     .action(async (id: string, options: { reason?: string; yes?: boolean; wait?: boolean }) => {
       if (!options.yes) throw new CliError('teardown deletes every stack of the platform and what bootstrap installed; pass --yes to confirm', 2);
       await control('teardown', id, options.reason);
-      if (options.wait) await watch(id);
+      if (options.wait) await watchLifecycle(id);
     });
 }

@@ -1,0 +1,77 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { PlatformSpec } from '../spec/index.js';
+import { lifecycleWorkflowId } from '../spec/names.js';
+import { stateQuery } from '../workflows/definitions.js';
+import { platformLifecycle } from '../workflows/platformLifecycle.js';
+import { environmentAttribute, platformAttribute } from '../workflows/searchAttributes.js';
+import type { LifecycleState } from '../workflows/state.js';
+import { workflowTaskQueue } from '../workflows/taskQueues.js';
+import { lifecycleHandle, temporalUiLink, withClient } from './client.js';
+import { CliError } from './errors.js';
+import { renderState } from './renderState.js';
+
+export interface StartOptions {
+  spec: PlatformSpec;
+  environment: string;
+  taskQueuePrefix: string;
+  /** A run already in progress is followed instead of refused. */
+  attach?: boolean;
+}
+
+/** Starts the platform's lifecycle run; prints its id and where to watch it. */
+export async function startLifecycle(options: StartOptions): Promise<string> {
+  const { spec, environment, taskQueuePrefix } = options;
+  const workflowId = lifecycleWorkflowId(spec.metadata.name, environment);
+  await withClient(async (client, namespace) => {
+    try {
+      await client.workflow.start(platformLifecycle, {
+        workflowId,
+        taskQueue: workflowTaskQueue(taskQueuePrefix),
+        args: [{ spec, environment, taskQueuePrefix }],
+        typedSearchAttributes: [
+          { key: platformAttribute, value: spec.metadata.name },
+          { key: environmentAttribute, value: environment },
+        ],
+      });
+      process.stderr.write(`started ${workflowId}; watch it with \`baton status ${workflowId} --watch\` or ${temporalUiLink(namespace, workflowId)}\n`);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!options.attach) throw new CliError(`${workflowId} is already running; see \`baton status ${workflowId}\`, or tear it down first`);
+      process.stderr.write(`${workflowId} is already running: following it (${temporalUiLink(namespace, workflowId)})\n`);
+    }
+  });
+  return workflowId;
+}
+
+export interface WatchOptions {
+  /** Stop when this holds (besides the run ending). */
+  until?: (state: LifecycleState) => boolean;
+}
+
+/** Prints the state whenever it changes until the run ends (or `until` holds). */
+export async function watchLifecycle(id: string, options: WatchOptions = {}): Promise<LifecycleState> {
+  return withClient(async (client) => {
+    const handle = lifecycleHandle(client, id);
+    let last = '';
+    for (;;) {
+      const state = await handle.query(stateQuery);
+      const fingerprint = JSON.stringify({ ...state, startedAt: undefined });
+      if (fingerprint !== last) {
+        process.stdout.write(`\n${renderState(state)}\n`);
+        last = fingerprint;
+      }
+      if (state.outcome !== 'running' || options.until?.(state)) return state;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  });
+}
+
+/** Steady state (phase 3), or stopped to wait for an operator. */
+export function settled(state: LifecycleState): boolean {
+  return state.phase.number === 3 || state.waitingFor !== null;
+}
+
+/** The run stopped on a failure (it waits for resume, or it ended with an error). */
+export function failed(state: LifecycleState): boolean {
+  return state.error !== null || (state.waitingFor?.startsWith('resume') ?? false);
+}
