@@ -8,9 +8,12 @@ import type { ApplicationStatus, ArgoCdActivities, StackTarget } from '../interf
 import { stackApplication } from './application.js';
 import { ArgoCdClient } from './client.js';
 import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
-import { assessApplication } from './health.js';
+import { assessApplication, type HealthAssessment } from './health.js';
 import type { Application } from './schemas.js';
 import type { ArgoCdSettings } from './settings.js';
+
+/** How a wait for health ends (a timeout aside). */
+type HealthOutcome = { healthy: ApplicationStatus } | { failed: Extract<HealthAssessment, { state: 'failed' }> };
 
 /** Pause before reopening a watch that ended, or before asking an unreachable Argo CD again. */
 const reconnectDelayMs = 1_000;
@@ -43,6 +46,7 @@ function deadlineSignal(ms: number): AbortSignal {
  */
 export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActivities {
   const client = new ArgoCdClient(settings);
+  const projectOf = (target: StackTarget) => settings.project ?? target.platform;
 
   /** Runs `call`, turning Argo CD's errors into activity failures that say whom to ask and what to fix. */
   async function guarded<T>(call: () => Promise<T>): Promise<T> {
@@ -71,9 +75,9 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
    * Follows the Application's event stream until `decide` returns a result. The stream is reopened when it
    * ends or Argo CD is briefly unreachable; the deadline and cancellation end the wait.
    */
-  async function follow<T>(name: string, signal: AbortSignal, decide: (app: Application | undefined) => T | undefined): Promise<T> {
+  async function follow<T>(project: string, name: string, signal: AbortSignal, decide: (app: Application | undefined) => T | undefined): Promise<T> {
     for (;;) {
-      const initial = await client.getApplication(name, undefined, signal);
+      const initial = await client.getApplication(project, name, undefined, signal);
       const decided = decide(initial);
       if (decided !== undefined) return decided;
       try {
@@ -114,7 +118,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
   async function ensureApplication(target: StackTarget): Promise<{ application: string; created: boolean }> {
     const manifest = stackApplication(target, settings);
     return guarded(async () => {
-      const existing = await client.getApplication(manifest.metadata.name, undefined, cancellationSignal());
+      const existing = await client.getApplication(manifest.spec.project, manifest.metadata.name, undefined, cancellationSignal());
       await client.upsertApplication(manifest, cancellationSignal());
       log.info(existing ? 'Application updated' : 'Application created', { application: manifest.metadata.name, path: target.stack.path });
       return { application: manifest.metadata.name, created: existing === undefined };
@@ -129,7 +133,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const name = applicationName(target.platform, target.environment, target.stack.name);
     const running = (app: Application | undefined) => app?.operation !== undefined || app?.status?.operationState?.phase === 'Running';
     return guarded(async () => {
-      const app = await client.getApplication(name, 'normal', cancellationSignal());
+      const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
       if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, 'ArgoCdApplicationMissing');
       if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
       try {
@@ -152,18 +156,22 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const stop = heartbeatWhile(() => waitingFor.join('; '));
     const signal = deadlineSignal(timeoutMs);
     try {
-      return await guarded(() =>
-        follow(name, signal, (app) => {
+      const outcome = await guarded(() =>
+        follow<HealthOutcome>(projectOf(target), name, signal, (app) => {
           if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} was deleted while Baton waited for it to be Healthy`, 'ArgoCdApplicationMissing');
           last = app;
           const assessment = assessApplication(app);
-          if (assessment.state === 'failed') throw ApplicationFailure.nonRetryable(assessment.reason, 'ApplicationFailed', statusOf(app));
-          if (assessment.state === 'healthy') return statusOf(app);
+          if (assessment.state === 'failed') return { failed: assessment };
+          if (assessment.state === 'healthy') return { healthy: statusOf(app) };
           if (assessment.waitingFor.join() !== waitingFor.join()) log.info('waiting for the Application', { application: name, waitingFor: assessment.waitingFor });
           waitingFor = assessment.waitingFor;
           return undefined;
         }),
       );
+      if ('healthy' in outcome) return outcome.healthy;
+      // Stop Argo CD's own retries: the stack is failed until someone fixes it and resumes.
+      if (outcome.failed.operationRunning) await client.terminateOperation(name).catch((err: Error) => log.warn('could not stop the failing sync', { application: name, error: err.message }));
+      throw ApplicationFailure.nonRetryable(outcome.failed.reason, 'ApplicationFailed', last ? statusOf(last) : undefined);
     } catch (err) {
       if (signal.aborted && !cancellationSignal()?.aborted) {
         throw ApplicationFailure.nonRetryable(
@@ -185,9 +193,9 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const stop = heartbeatWhile(() => progress);
     try {
       return await guarded(async () => {
-        const existed = await whenIdle(name, () => client.deleteApplication(name, true, cancellationSignal()), () => client.terminateOperation(name, cancellationSignal()));
+        const existed = await whenIdle(name, () => client.deleteApplication(projectOf(target), name, true, cancellationSignal()), () => client.terminateOperation(name, cancellationSignal()));
         const signal = cancellationSignal() ?? new AbortController().signal;
-        await follow(name, signal, (app) => {
+        await follow(projectOf(target), name, signal, (app) => {
           if (!app) return true;
           progress = `waiting for Argo CD to delete ${describe(app)} (${app.status?.resources?.length ?? 0} resources left)`;
           return undefined;

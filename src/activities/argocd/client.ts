@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
-import { apiErrorSchema, applicationSchema, applicationStreamLineSchema, sessionSchema, userInfoSchema, versionSchema, type Application, type ApplicationEvent } from './schemas.js';
+import { apiErrorSchema, applicationSchema, canISchema, applicationStreamLineSchema, sessionSchema, userInfoSchema, versionSchema, type Application, type ApplicationEvent } from './schemas.js';
 import type { ArgoCdSettings } from './settings.js';
 import { jsonLines } from './stream.js';
 
@@ -71,14 +71,29 @@ export class ArgoCdClient {
     return info.username ?? (await this.account());
   }
 
-  /** The Application, or undefined when Argo CD has none by that name. `refresh` makes Argo CD compare with Git first. */
-  async getApplication(name: string, refresh?: 'normal' | 'hard', signal?: AbortSignal): Promise<Application | undefined> {
+  /**
+   * Whether the account may do the action on the project's Application. Argo CD answers 403 both for a
+   * missing Application and for one the account may not see: this tells the two apart.
+   */
+  async canI(action: string, project: string, name: string, signal?: AbortSignal): Promise<boolean> {
+    const path = `/api/v1/account/can-i/applications/${action}/${encodeURIComponent(`${project}/${name}`)}`;
+    return (await this.call('GET', path, canISchema, { signal })).value === 'yes';
+  }
+
+  /** Runs a call on one Application; a 403 the account is allowed past means Argo CD has no such Application. */
+  private async unlessMissing<T>(action: string, project: string, name: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
     try {
-      return await this.call('GET', `/api/v1/applications/${encodeURIComponent(name)}`, applicationSchema, { signal, ...(refresh ? { query: { refresh } } : {}) });
+      return await call();
     } catch (err) {
-      if (err instanceof ArgoCdApiError && (err.notFound || (err.status === 403 && /not found|does not exist/i.test(err.argoMessage)))) return undefined;
+      if (err instanceof ArgoCdApiError && (err.notFound || (err.status === 403 && (await this.canI(action, project, name, signal))))) return undefined;
       throw err;
     }
+  }
+
+  /** The Application, or undefined when Argo CD has none by that name. `refresh` makes Argo CD compare with Git first. */
+  getApplication(project: string, name: string, refresh?: 'normal' | 'hard', signal?: AbortSignal): Promise<Application | undefined> {
+    const query = refresh ? { query: { refresh } } : {};
+    return this.unlessMissing('get', project, name, () => this.call('GET', `/api/v1/applications/${encodeURIComponent(name)}`, applicationSchema, { signal, ...query }), signal);
   }
 
   /** Creates the Application, or replaces its spec when it exists (upsert). */
@@ -97,15 +112,10 @@ export class ArgoCdClient {
   }
 
   /** Deletes the Application; with cascade Argo CD deletes its resources first (foreground). False when there was none. */
-  async deleteApplication(name: string, cascade: boolean, signal?: AbortSignal): Promise<boolean> {
-    try {
-      const query = { cascade: String(cascade), propagationPolicy: 'foreground' };
-      await this.call('DELETE', `/api/v1/applications/${encodeURIComponent(name)}`, apiErrorSchema, { query, signal });
-      return true;
-    } catch (err) {
-      if (err instanceof ArgoCdApiError && err.notFound) return false;
-      throw err;
-    }
+  async deleteApplication(project: string, name: string, cascade: boolean, signal?: AbortSignal): Promise<boolean> {
+    const query = { cascade: String(cascade), propagationPolicy: 'foreground' };
+    const deleted = await this.unlessMissing('delete', project, name, () => this.call('DELETE', `/api/v1/applications/${encodeURIComponent(name)}`, apiErrorSchema, { query, signal }), signal);
+    return deleted !== undefined;
   }
 
   /**
@@ -133,8 +143,8 @@ export class ArgoCdClient {
   /** One request; on a 401 the credentials are renewed and the request sent once more. */
   private async send(method: string, path: string, options: RequestOptions, authenticated: boolean, timed: boolean): Promise<Response> {
     const attempt = async () => {
-      const headers: Record<string, string> = { Accept: 'application/json' };
-      if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+      // Argo CD's gateway answers 415 to any request without this, bodiless DELETEs included.
+      const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
       if (authenticated) headers.Authorization = `Bearer ${await this.currentToken()}`;
       const url = `${this.baseUrl}${path}${options.query ? `?${new URLSearchParams(options.query).toString()}` : ''}`;
       const signals = [options.signal, timed ? AbortSignal.timeout(this.settings.requestTimeoutMs ?? 30_000) : undefined].filter((s) => s !== undefined);

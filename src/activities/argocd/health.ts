@@ -3,7 +3,7 @@ import type { Application, ResourceResult, ResourceStatus } from './schemas.js';
 /** Where an Application stands for a stack waiting to be Healthy. */
 export type HealthAssessment =
   | { state: 'healthy' }
-  | { state: 'failed'; reason: string }
+  | { state: 'failed'; reason: string; operationRunning?: boolean }
   | { state: 'progressing'; waitingFor: string[] };
 
 function resourceName(resource: ResourceStatus | ResourceResult): string {
@@ -46,6 +46,10 @@ function notReady(app: Application): string[] {
 export function assessApplication(app: Application): HealthAssessment {
   const status = app.status;
   const operation = status?.operationState;
+  // Argo CD retries a failed sync (with backoff) inside the same operation: the first failure is the answer.
+  if (operation?.phase === 'Running' && (operation.retryCount ?? 0) > 0) {
+    return { state: 'failed', operationRunning: true, reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${operation.message ?? ''}`, ...failedResources(app)].join('\n  ') };
+  }
   if (app.operation !== undefined || operation?.phase === 'Running' || operation?.phase === 'Terminating') {
     return { state: 'progressing', waitingFor: [`sync of ${app.metadata.name} running${operation?.message ? `: ${operation.message}` : ''}`, ...notReady(app).slice(1)] };
   }

@@ -8,6 +8,9 @@ export const versionSchema = z.looseObject({ Version: z.string() });
 
 export const sessionSchema = z.looseObject({ token: z.string().min(1) });
 
+/** GET /api/v1/account/can-i/...: "yes" or "no". */
+export const canISchema = z.looseObject({ value: z.string() });
+
 export const userInfoSchema = z.looseObject({ loggedIn: z.boolean().optional(), username: z.string().optional() });
 
 /** grpc-gateway's error body. */
@@ -36,6 +39,8 @@ export const resourceResultSchema = z.looseObject({
 export const operationStateSchema = z.looseObject({
   phase: z.enum(['Running', 'Terminating', 'Failed', 'Error', 'Succeeded']),
   message: z.string().optional(),
+  /** How often Argo CD has retried the sync after a failed attempt. */
+  retryCount: z.number().optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   syncResult: z.looseObject({ revision: z.string().optional(), resources: z.array(resourceResultSchema).optional() }).optional(),
