@@ -106,14 +106,26 @@ export async function commitFiles(repo: string, changes: FileChange[], message: 
   }
 }
 
+/** Adds the seed's files the branch does not have yet; files already there (perhaps changed on purpose) are kept. */
+async function addMissingSeedFiles(repoPath: string, seedDir: string, seedName: string): Promise<string> {
+  const workTree = await mkdtemp(join(tmpdir(), 'baton-git-seed-'));
+  try {
+    await git(['clone', '--quiet', '--branch', gitBranch, '--single-branch', repoPath, workTree]);
+    await cp(seedDir, workTree, { recursive: true, force: false, errorOnExist: false });
+    return (await commitAndPush(workTree, repoPath, gitBranch, `Add new files from ${seedName}`)).revision;
+  } finally {
+    await rm(workTree, { recursive: true, force: true });
+  }
+}
+
 /**
  * The sandbox's stack sources: a bare repository whose branch main starts as a copy of seedDir
- * (commit "Seed from manifests/examples"). Left alone when it exists.
+ * (commit "Seed from manifests/examples"). When it exists, only files new in seedDir are added.
  */
 export async function ensureSeededRepo(repoPath: string, seedDir: string, seedName: string): Promise<{ seeded: boolean; revision: string }> {
   if (existsSync(join(repoPath, 'HEAD'))) {
     const revision = await headRevision(repoPath).catch(() => undefined);
-    if (revision) return { seeded: false, revision };
+    if (revision) return { seeded: false, revision: await addMissingSeedFiles(repoPath, seedDir, seedName) };
   } else {
     await mkdir(repoPath, { recursive: true });
     await git(['init', '--quiet', '--bare', `--initial-branch=${gitBranch}`, repoPath]);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { argoCdRelease } from './argocd.js';
 import type { SandboxConfig } from './config.js';
@@ -187,10 +187,13 @@ export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress 
     stopped.push({ name, pid: record.pid, outcome });
     say(outcome === 'not running' ? `${name} (pid ${record.pid}) was not running` : `${name} ${outcome} (pid ${record.pid})`);
   };
-  for (const part of [...sandboxParts].reverse()) {
-    const record = await readPidRecord(layout, part.name);
-    if (record) await stop(part.name, record);
-    await forgetProcess(layout, part.name);
+  // Companions recorded next to the parts (the worker `baton up` starts) use the parts: they stop first.
+  const recorded = (await readdir(layout.pidsDir).catch(() => [] as string[])).filter((file) => file.endsWith('.pid')).map((file) => file.slice(0, -'.pid'.length));
+  const companions = recorded.filter((name) => !partNamed(name));
+  for (const name of [...companions, ...[...sandboxParts].reverse().map((part) => part.name)]) {
+    const record = await readPidRecord(layout, name);
+    if (record) await stop(name, record);
+    await forgetProcess(layout, name);
   }
   for (const stray of processesMentioning(sandboxCommands(config), `${layout.stateDir}/`)) {
     await stop(`stray ${stray.command}`, { ...stray, startedAt: '' });
