@@ -18,14 +18,17 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
     let progress = `playbook ${input.playbook} starting`;
     let stats: StatsEvent | undefined;
     let failedTask: TaskResultEvent | undefined;
+    /** A loop task's own message only says "One or more items failed": the items say what. */
+    const failedItems: TaskResultEvent[] = [];
 
     const onEvent = (event: PlaybookEvent) => {
       if (event.event === 'stats') {
         stats = event;
         return;
       }
-      if (event.event === 'result' && (event.status === 'failed' || event.status === 'unreachable') && !event.ignored && !event.item) {
-        failedTask ??= event;
+      if (event.event === 'result' && (event.status === 'failed' || event.status === 'unreachable') && !event.ignored) {
+        if (event.item) failedItems.push(event);
+        else failedTask ??= event;
       }
       progress = describeEvent(event);
       context?.heartbeat(progress);
@@ -71,8 +74,10 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
       ...(input.playbook === 'teardown' ? {} : { credentialsRef: automationCredentialsRef }),
     };
     if (failedTask) {
-      const message = `${taskLabel(failedTask)} failed: ${failedTask.msg ?? 'no message'}`;
-      throw ApplicationFailure.nonRetryable(message, 'PlaybookFailed', { ...summary, failedTask: taskLabel(failedTask), message: failedTask.msg ?? '' });
+      const task = taskLabel(failedTask);
+      const items = failedItems.filter((item) => taskLabel(item) === task).map((item) => `\n  ${item.item}: ${item.msg ?? 'no message'}`);
+      const detail = `${failedTask.msg ?? 'no message'}${items.join('')}`;
+      throw ApplicationFailure.nonRetryable(`${task} failed: ${detail}`, 'PlaybookFailed', { ...summary, failedTask: task, message: detail });
     }
     if (exit.code !== 0 || !stats) {
       const output = exit.outputTail.join('\n');
