@@ -4,10 +4,9 @@
 setup:
 	bash scripts/setup.sh
 
-## demo: the main job on the embedded sandbox
+## demo: the main job: the example platform deployed on the embedded sandbox (baton up)
 demo: setup
-	node bin/baton.js validate manifests/examples/demo.yaml
-	node bin/baton.js plan manifests/examples/demo.yaml
+	node bin/baton.js up --no-build
 
 ## test: typecheck, lint and every test against the real parts
 test:

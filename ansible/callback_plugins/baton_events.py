@@ -48,7 +48,11 @@ class CallbackModule(CallbackBase):
     def _result(self, result, status, item=False):
         event = {"event": "result", "status": status, **self._names(result._task)}
         body = result._result
-        message = body.get("msg") or body.get("stderr") or body.get("reason") or ""
+        # A no_log task's result is censored: say so (and keep an HTTP status, which is no secret).
+        censored = body.get("censored")
+        if censored and body.get("status"):
+            censored = f"{censored} (HTTP status {body.get('status')})"
+        message = body.get("msg") or body.get("stderr") or body.get("reason") or censored or ""
         if message:
             event["msg"] = str(message)[:MESSAGE_LIMIT]
         if item:

@@ -78,6 +78,11 @@ const portVariables: Record<keyof SandboxPorts, [variable: string, fallback: num
   argocdControllerMetrics: ['BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT', 18082],
 };
 
+/** The port settings of a second sandbox next to the default one: every default port moved by `shift`. */
+export function shiftedPorts(shift: number): Record<string, string> {
+  return Object.fromEntries(Object.values(portVariables).map(([variable, fallback]) => [variable, String(fallback + shift)]));
+}
+
 /** The names and defaults of every setting, for `baton sandbox --help`. */
 export const sandboxVariables: [variable: string, fallback: string][] = [
   ['BATON_SANDBOX_DIR', '.baton/sandbox'],

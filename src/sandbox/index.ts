@@ -1,4 +1,4 @@
-export { sandboxConfig, sandboxVariables, type SandboxConfig, type SandboxPorts } from './config.js';
+export { sandboxConfig, sandboxVariables, shiftedPorts, type SandboxConfig, type SandboxPorts } from './config.js';
 export { sandboxUp, sandboxDown, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
 export { commitFiles, headRevision, repoUrl, type FileChange } from './gitRepo.js';
 export { argoCdUrl, argoCdRelease, type ArgoCdRelease } from './argocd.js';

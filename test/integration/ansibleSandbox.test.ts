@@ -7,10 +7,9 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnsibleActivities } from '../../src/activities/ansible/index.js';
 import type { PlaybookName, PlaybookSummary } from '../../src/activities/interfaces.js';
+import { argoCdRelease, sandboxConfig } from '../../src/sandbox/index.js';
 import {
   apiRequest,
-  findArgoCdManifests,
-  findKubeconfig,
   kubectl,
   labelledObjects,
   secretToken,
@@ -19,20 +18,24 @@ import {
   tokenCan,
   writeTokenKubeconfig,
 } from '../support/ansibleCluster.js';
+import { sandbox } from '../support/sandbox.js';
 
-const cluster = findKubeconfig();
-const manifests = findArgoCdManifests();
-const skip = 'skip' in cluster ? cluster.skip : 'skip' in manifests ? manifests.skip : false;
-const kubeconfig = 'path' in cluster ? cluster.path : '';
-const manifestsDir = 'path' in manifests ? manifests.path : '';
 const features = { argoEvents: true, argoRollouts: true, kargo: false };
+/** Set from the sandbox (started, or reused, before the tests): a missing part fails the run, saying what is missing. */
+let kubeconfig = '';
+let manifestsDir = '';
+let argocd = { url: '', passwordFile: '' };
+
+function settings(kubeconfigPath = kubeconfig, manifests = manifestsDir) {
+  return settingsFor(kubeconfigPath, manifests, argocd);
+}
 
 function runPlaybook(
   playbook: PlaybookName,
-  settings = settingsFor(kubeconfig, manifestsDir),
+  settingsGiven = settings(),
   env = new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 }),
 ): Promise<PlaybookSummary> {
-  return env.run(createAnsibleActivities(settings).runPlaybook, { playbook, platform: testPlatform, environment: 'dev', features });
+  return env.run(createAnsibleActivities(settingsGiven).runPlaybook, { playbook, platform: testPlatform, environment: 'dev', features });
 }
 
 /** The process group ids of the running processes whose command line contains the marker. */
@@ -67,8 +70,12 @@ async function statusWithin(limitMs: number, expected: number, send: () => Promi
   return status;
 }
 
-describe('the bootstrap layer on the sandbox', { skip, concurrency: false }, () => {
+describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
   before(async () => {
+    const status = await sandbox();
+    kubeconfig = status.kubeconfig;
+    argocd = { url: status.argocd.url, passwordFile: status.argocd.passwordFile };
+    manifestsDir = (await argoCdRelease(sandboxConfig())).manifestsDir;
     // Phase 1 starts from a cluster without this platform's bootstrap objects.
     await runPlaybook('teardown');
   });
@@ -104,7 +111,7 @@ describe('the bootstrap layer on the sandbox', { skip, concurrency: false }, () 
   });
 
   it('fails with the task and the module message when the manifests are missing, and recovers on a re-run', { timeout: 600_000 }, async () => {
-    const broken = settingsFor(kubeconfig, '/nonexistent/argo-cd/manifests');
+    const broken = settings(kubeconfig, '/nonexistent/argo-cd/manifests');
     const failure = await runPlaybook('bootstrap', broken).then(
       () => assert.fail('bootstrap succeeded without manifests'),
       (err: unknown) => err,
@@ -128,7 +135,7 @@ describe('the bootstrap layer on the sandbox', { skip, concurrency: false }, () 
       const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 });
       const heartbeats: string[] = [];
       let group: number | undefined;
-      const running = runPlaybook('bootstrap', settingsFor(kubeconfig, manifestsDir), env);
+      const running = runPlaybook('bootstrap', settings(), env);
       const cancelled = new Promise<void>((resolve) => {
         env.on('heartbeat', (detail: string) => {
           heartbeats.push(detail);
@@ -175,9 +182,9 @@ describe('the bootstrap layer on the sandbox', { skip, concurrency: false }, () 
 
       const bootstrapKubeconfig = join(work, 'bootstrap-kubeconfig');
       await writeTokenKubeconfig(kubeconfig, oldToken, bootstrapKubeconfig);
-      const bootstrapped = await runPlaybook('bootstrap', settingsFor(bootstrapKubeconfig, manifestsDir));
+      const bootstrapped = await runPlaybook('bootstrap', settings(bootstrapKubeconfig));
       assert.equal(bootstrapped.changed, 0, 'bootstrap with the bootstrap credential: nothing left to change');
-      const rotated = await runPlaybook('rotate-credentials', settingsFor(bootstrapKubeconfig, manifestsDir));
+      const rotated = await runPlaybook('rotate-credentials', settings(bootstrapKubeconfig));
       assert.equal(rotated.failed, 0);
       assert.equal(rotated.credentialsRef, 'baton-system/baton-automation');
 

@@ -6,30 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { processesMentioning, sandboxCommands, sandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
+import { processesMentioning, sandboxCommands, sandboxConfig, shiftedPorts, type SandboxStatus } from '../../src/sandbox/index.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
 const run = promisify(execFile);
 
 /** A second sandbox, in its own folder and on its own ports, so this test never stops the shared one. */
-const ports = {
-  BATON_SANDBOX_ETCD_PORT: '22379',
-  BATON_SANDBOX_ETCD_PEER_PORT: '22380',
-  BATON_SANDBOX_APISERVER_PORT: '26443',
-  BATON_SANDBOX_CONTROLLER_MANAGER_PORT: '26457',
-  BATON_SANDBOX_SCHEDULER_PORT: '26459',
-  BATON_SANDBOX_KWOK_PORT: '26480',
-  BATON_SANDBOX_TEMPORAL_PORT: '27233',
-  BATON_SANDBOX_TEMPORAL_UI_PORT: '28233',
-  BATON_SANDBOX_TEMPORAL_HTTP_PORT: '27234',
-  BATON_SANDBOX_TEMPORAL_METRICS_PORT: '27235',
-  BATON_SANDBOX_REDIS_PORT: '26379',
-  BATON_SANDBOX_ARGOCD_PORT: '28080',
-  BATON_SANDBOX_ARGOCD_METRICS_PORT: '28083',
-  BATON_SANDBOX_ARGOCD_REPO_SERVER_PORT: '28081',
-  BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT: '28084',
-  BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT: '28082',
-};
+const ports = shiftedPorts(10_000);
 
 let stateDir = '';
 

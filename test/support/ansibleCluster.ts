@@ -1,41 +1,25 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import type { AnsibleSettings } from '../../src/activities/ansible/index.js';
-import { repoRoot, toolPath } from './tools.js';
+import { toolPath } from './tools.js';
 
 const run = promisify(execFile);
 
 /** The platform the bootstrap-layer tests install; one at a time per cluster, like Argo CD itself. */
 export const testPlatform = 'ansible-it';
 
-/** The sandbox's kubeconfig (or BATON_KUBECONFIG's), or why there is no cluster to test against. */
-export function findKubeconfig(): { path: string } | { skip: string } {
-  const path = process.env.BATON_KUBECONFIG ?? join(repoRoot, '.baton/sandbox/kubeconfig');
-  return existsSync(path) ? { path } : { skip: `no cluster: ${path} is missing (start one with \`node bin/baton.js sandbox up\`)` };
-}
-
-/** Argo CD's pinned manifests: ARGOCD_MANIFESTS_DIR, or the newest argo-cd v3 module in the Go module cache. */
-export function findArgoCdManifests(): { path: string } | { skip: string } {
-  if (process.env.ARGOCD_MANIFESTS_DIR) return { path: process.env.ARGOCD_MANIFESTS_DIR };
-  const modules = join(process.env.GOMODCACHE ?? join(homedir(), 'go/pkg/mod'), 'github.com/argoproj/argo-cd');
-  const versions = existsSync(modules) ? readdirSync(modules).filter((name) => name.startsWith('v3@')) : [];
-  const newest = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
-  return newest ? { path: join(modules, newest, 'manifests') } : { skip: `no Argo CD manifests under ${modules} (set ARGOCD_MANIFESTS_DIR)` };
-}
-
-export function settingsFor(kubeconfig: string, argocdManifestsDir: string): AnsibleSettings {
+/** The bootstrap layer's settings against the sandbox: its cluster, Argo CD's pinned manifests and its Argo CD API. */
+export function settingsFor(kubeconfig: string, argocdManifestsDir: string, argocd: { url: string; passwordFile: string }): AnsibleSettings {
   return {
     kubeconfig,
     argocdManifestsDir,
     source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' },
-    ...(process.env.BATON_ARGOCD_URL ? { argocdUrl: process.env.BATON_ARGOCD_URL, argocdValidateCerts: false } : {}),
-    ...(process.env.BATON_ARGOCD_ADMIN_PASSWORD_FILE ? { argocdAdminPasswordFile: process.env.BATON_ARGOCD_ADMIN_PASSWORD_FILE } : {}),
+    argocdUrl: argocd.url,
+    argocdAdminPasswordFile: argocd.passwordFile,
   };
 }
 

@@ -54,7 +54,7 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
     )
       .catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') {
-          throw ApplicationFailure.nonRetryable(`${settings.ansiblePlaybook ?? 'ansible-playbook'} not found: run scripts/install-ansible.sh`, 'PlaybookError');
+          throw ApplicationFailure.nonRetryable(`${settings.ansiblePlaybook ?? 'ansible-playbook'} not found: run scripts/install-debian-packages.sh`, 'PlaybookError');
         }
         throw err;
       })

@@ -1,4 +1,5 @@
 import type { StackTarget } from '../interfaces.js';
+import { managedLabels } from '../../spec/labels.js';
 import { applicationName } from '../../spec/names.js';
 import type { ApplicationManifest } from './client.js';
 import { inClusterServer, type ArgoCdSettings } from './settings.js';
@@ -14,8 +15,7 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
       name: applicationName(platform, environment, stack.name),
       namespace: settings.applicationNamespace ?? 'argocd',
       labels: {
-        'app.kubernetes.io/managed-by': 'baton',
-        'baton.dev/platform': platform,
+        ...managedLabels(platform),
         'baton.dev/environment': environment,
         'baton.dev/stack': stack.name,
       },
@@ -28,6 +28,8 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
       syncPolicy: {
         automated: { prune: stack.sync.prune, selfHeal: stack.sync.selfHeal },
         syncOptions: stack.sync.options,
+        // A namespace Argo CD creates carries the platform's labels: teardown and findOrphans find it.
+        managedNamespaceMetadata: { labels: managedLabels(platform) },
       },
     },
   };

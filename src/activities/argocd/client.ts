@@ -12,7 +12,7 @@ export interface ApplicationManifest {
     project: string;
     source: { repoURL: string; path: string; targetRevision: string };
     destination: { server: string; namespace: string };
-    syncPolicy: { automated?: { prune: boolean; selfHeal: boolean }; syncOptions: string[] };
+    syncPolicy: { automated?: { prune: boolean; selfHeal: boolean }; syncOptions: string[]; managedNamespaceMetadata?: { labels: Record<string, string> } };
   };
 }
 

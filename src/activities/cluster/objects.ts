@@ -42,14 +42,4 @@ export function inApplyOrder<T extends { apiVersion: string; kind: string }>(obj
   return [...objects].sort((a, b) => applyRank(a) - applyRank(b));
 }
 
-/** The labels that mark an object as Baton's, for one platform (what findOrphans searches for). */
-export const managedByLabel = 'app.kubernetes.io/managed-by';
-export const platformLabel = 'baton.dev/platform';
-
-export function managedLabels(platform: string): Record<string, string> {
-  return { [managedByLabel]: 'baton', [platformLabel]: platform };
-}
-
-export function managedSelector(platform: string): string {
-  return `${managedByLabel}=baton,${platformLabel}=${platform}`;
-}
+export { managedByLabel, managedLabels, managedSelector, platformLabel } from '../../spec/labels.js';

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { ArgoCdClient } from '../../src/activities/argocd/index.js';
+import { createClusterActivities } from '../../src/activities/cluster/index.js';
+import { commitFiles, sandboxConfig, sandboxDown, sandboxUp, shiftedPorts, type SandboxStatus } from '../../src/sandbox/index.js';
+import { argoCdRelease } from '../../src/sandbox/index.js';
+import { createWorkers, runWorkers } from '../../src/worker/workers.js';
+import { zoneActivities } from '../../src/worker/zoneActivities.js';
+import type { LifecycleState } from '../../src/workflows/state.js';
+import { workflowBundle } from '../support/temporal.js';
+import { repoRoot, toolPath } from '../support/tools.js';
+
+const exec = promisify(execFile);
+
+/** A sandbox of its own (ports moved by 20000), so the cluster starts empty and teardown can be compared with it. */
+const env: NodeJS.ProcessEnv = { ...process.env, ...shiftedPorts(20_000) };
+const workflowId = 'baton/demo/e2e';
+const prefix = 'e2e';
+const brokenStack = 'monitoring';
+const exampleFile = join(repoRoot, 'manifests/examples/demo.yaml');
+
+let status: SandboxStatus;
+let connection: NativeConnection;
+let workers: Worker[] = [];
+let running: Promise<void> | undefined;
+let before_: { namespaces: string[]; crds: string[]; clusterRoles: string[] };
+
+function kubectl(...args: string[]): Promise<string> {
+  return exec(toolPath('kubectl'), ['--kubeconfig', status.kubeconfig, ...args], { timeout: 60_000 }).then((out) => out.stdout);
+}
+
+/** Runs the baton CLI against this test's sandbox; rejects with its stderr on a non-zero exit. */
+async function baton(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await exec('node', [join(repoRoot, 'bin/baton.js'), ...args], {
+      env: { ...env, TEMPORAL_ADDRESS: status.temporal.address },
+      timeout: 600_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (err) {
+    const { stderr, stdout } = err as { stderr?: string; stdout?: string };
+    throw new Error(`baton ${args.join(' ')} failed:\n${stderr ?? ''}${stdout ?? ''}`, { cause: err });
+  }
+}
+
+async function state(): Promise<LifecycleState> {
+  return JSON.parse(await baton('status', workflowId, '--json')) as LifecycleState;
+}
+
+async function stateWhen(predicate: (s: LifecycleState) => boolean, limitMs: number): Promise<LifecycleState> {
+  const deadline = Date.now() + limitMs;
+  let last = await state();
+  while (!predicate(last)) {
+    if (Date.now() > deadline) throw new Error(`state not reached in ${limitMs}ms:\n${JSON.stringify(last, null, 2)}`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    last = await state();
+  }
+  return last;
+}
+
+function byName(s: LifecycleState): Record<string, string> {
+  return Object.fromEntries(s.stacks.map((stack) => [stack.name, stack.status]));
+}
+
+/** What a platform's bootstrap and teardown must leave as they found it. */
+async function clusterShape(): Promise<typeof before_> {
+  const names = async (kind: string) => (await kubectl('get', kind, '-o', 'name')).split('\n').filter(Boolean).sort();
+  return { namespaces: await names('namespaces'), crds: await names('customresourcedefinitions'), clusterRoles: await names('clusterroles') };
+}
+
+/** How many syncs Argo CD has completed for each of the platform's Applications (its deploy history). */
+async function syncCounts(): Promise<Record<string, number>> {
+  const client = new ArgoCdClient({ url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } });
+  const counts: Record<string, number> = {};
+  for (const s of (await state()).stacks) {
+    const app = await client.getApplication('demo', `demo-e2e-${s.name}`);
+    counts[s.name] = app?.status?.history?.length ?? 0;
+  }
+  return counts;
+}
+
+describe('the whole lifecycle of the example platform on a sandbox with real Argo CD', { concurrency: false, timeout: 1_800_000 }, () => {
+  before(async () => {
+    env.BATON_SANDBOX_DIR = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
+    status = await sandboxUp(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
+    before_ = await clusterShape();
+    const manifests = (await argoCdRelease(sandboxConfig(env))).manifestsDir;
+    connection = await NativeConnection.connect({ address: status.temporal.address });
+    workers = await createWorkers({
+      connection,
+      namespace: 'default',
+      taskQueuePrefix: prefix,
+      workflows: true,
+      workflowBundle: await workflowBundle(),
+      zones: zoneActivities({
+        taskQueuePrefix: prefix,
+        serve: ['workflows', 'cluster', 'ansible', 'argocd'],
+        kubeconfig: status.kubeconfig,
+        argocd: { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } },
+        argocdManifestsDir: manifests,
+      }),
+    });
+    running = runWorkers(workers);
+  });
+
+  after(async () => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection?.close();
+    await sandboxDown(sandboxConfig(env));
+    if (env.BATON_SANDBOX_DIR) await rm(env.BATON_SANDBOX_DIR, { recursive: true, force: true });
+  });
+
+  it('a broken stack stops the run in phase 2 with the partial platform shown explicitly', async () => {
+    const original = await readFile(join(repoRoot, `manifests/examples/stacks/${brokenStack}/${brokenStack}.yaml`), 'utf8');
+    await commitFiles(status.git.path, [{ path: `stacks/${brokenStack}/${brokenStack}.yaml`, content: original.replace('replicas: 1', 'replicas: one') }], 'Break monitoring');
+    const started = await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
+    assert.equal(started.trim(), workflowId);
+
+    const stopped = await stateWhen((s) => s.waitingFor !== null || s.outcome !== 'running', 600_000);
+    assert.equal(stopped.phase.number, 2, JSON.stringify(stopped, null, 2));
+    assert.match(stopped.waitingFor ?? '', /resume/);
+    assert.deepEqual(byName(stopped), {
+      crds: 'healthy',
+      namespaces: 'healthy',
+      'cert-manager': 'healthy',
+      ingress: 'healthy',
+      monitoring: 'failed',
+      logging: 'blocked',
+      'shop-api': 'blocked',
+      'shop-web': 'blocked',
+    });
+    const failed = stopped.stacks.find((s) => s.name === brokenStack);
+    assert.match(failed?.message ?? '', /replicas/, 'the failure carries Argo CD’s message');
+    assert.deepEqual(
+      stopped.ledger.map((entry) => `${entry.from}->${entry.to}`),
+      ['external->bootstrap', 'bootstrap->orchestration'],
+    );
+  });
+
+  it('the fix committed to Git and `baton resume` complete the run without syncing healthy stacks again', async () => {
+    const syncsBefore = await syncCounts();
+    const original = await readFile(join(repoRoot, `manifests/examples/stacks/${brokenStack}/${brokenStack}.yaml`), 'utf8');
+    await commitFiles(status.git.path, [{ path: `stacks/${brokenStack}/${brokenStack}.yaml`, content: original }], 'Fix monitoring');
+    assert.match(await baton('resume', workflowId, '--reason', 'monitoring fixed in Git'), /resume accepted/);
+
+    const steady = await stateWhen((s) => s.phase.number === 3 || s.error !== null, 600_000);
+    assert.equal(steady.phase.number, 3, JSON.stringify(steady, null, 2));
+    assert.ok(steady.stacks.every((s) => s.status === 'healthy'), JSON.stringify(byName(steady)));
+    assert.equal(steady.authority.platform, 'deployment');
+
+    const syncsAfter = await syncCounts();
+    for (const stack of ['crds', 'namespaces', 'cert-manager', 'ingress']) {
+      assert.equal(syncsAfter[stack], syncsBefore[stack], `${stack} was healthy before resume and was not synced again`);
+    }
+    const client = new ArgoCdClient({ url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } });
+    for (const s of steady.stacks) {
+      const app = await client.getApplication('demo', `demo-e2e-${s.name}`);
+      assert.deepEqual([app?.status?.health?.status, app?.status?.sync?.status], ['Healthy', 'Synced'], `${s.name} in Argo CD`);
+    }
+    assert.equal(await kubectl('get', 'deployment', 'shop-web', '-n', 'shop', '-o', 'jsonpath={.status.readyReplicas}'), '3');
+  });
+
+  it('teardown removes the stacks in reverse order through Argo CD, then what bootstrap installed', async () => {
+    await baton('teardown', workflowId, '--yes', '--reason', 'end of the end-to-end test');
+    const done = await stateWhen((s) => s.outcome !== 'running' || s.waitingFor !== null, 900_000);
+    assert.equal(done.outcome, 'torn-down', JSON.stringify(done, null, 2));
+    assert.ok(done.stacks.every((s) => s.status === 'deleted'));
+    // Dependents go first: every stack finished deleting after each stack that depends on it.
+    const finished = Object.fromEntries(done.stacks.map((s) => [s.name, Date.parse(s.finishedAt ?? '')]));
+    const spec = await baton('plan', exampleFile, '--json');
+    const teardownOrder = (JSON.parse(spec) as { teardownOrder: string[] }).teardownOrder;
+    for (const s of done.stacks) for (const dependency of s.dependsOn ?? []) assert.ok(finished[dependency]! >= finished[s.name]!, `${dependency} deleted after ${s.name}`);
+    assert.equal(teardownOrder.at(-1) === 'crds' || teardownOrder.at(-1) === 'namespaces', true);
+    assert.deepEqual(
+      done.ledger.filter((entry) => entry.accepted).map((entry) => `${entry.from}->${entry.to}`),
+      ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external'],
+    );
+
+    assert.deepEqual(await createClusterActivities({ kubeconfig: status.kubeconfig }).findOrphans({ platform: 'demo' }), []);
+    const after_ = await clusterShape();
+    assert.deepEqual(after_.namespaces, before_.namespaces.filter((name) => name !== 'namespace/argocd'), 'namespaces as before bootstrap');
+    assert.deepEqual(after_.clusterRoles, before_.clusterRoles, 'cluster roles as before bootstrap');
+    assert.deepEqual(after_.crds, before_.crds.filter((name) => !name.endsWith('.argoproj.io')), 'CRDs as before bootstrap');
+  });
+
+  it('the run replays against the current code and reports its incident timeline', async () => {
+    const replay = await baton('replay', workflowId);
+    assert.match(replay, /replayed|deterministic|ok/i);
+    const report = await baton('report', workflowId);
+    assert.match(report, /```mermaid\s+gantt/);
+    assert.match(report, /monitoring/);
+    assert.match(report, /[Cc]ritical path/);
+  });
+});
