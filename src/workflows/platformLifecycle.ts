@@ -284,6 +284,7 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
   enterPhase(3);
   state.waitingFor = 'teardown request';
   await condition(() => control.teardown !== null || control.abort !== null || workflowInfo().continueAsNewSuggested);
+  state.waitingFor = null;
   if (control.teardown) return teardown();
   if (control.abort) return finish('aborted');
   return continueAsNew<typeof platformLifecycle>({ ...rawInput, carriedState: state });

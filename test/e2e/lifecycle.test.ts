@@ -170,7 +170,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
 
   it('teardown removes the stacks in reverse order through Argo CD, then what bootstrap installed', async () => {
     await baton('teardown', workflowId, '--yes', '--reason', 'end of the end-to-end test');
-    const done = await stateWhen((s) => s.outcome !== 'running' || s.waitingFor !== null, 900_000);
+    const done = await stateWhen((s) => s.phase.number === 4 && (s.outcome !== 'running' || s.waitingFor !== null), 900_000);
     assert.equal(done.outcome, 'torn-down', JSON.stringify(done, null, 2));
     assert.ok(done.stacks.every((s) => s.status === 'deleted'));
     // Dependents go first: every stack finished deleting after each stack that depends on it.
@@ -193,7 +193,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
 
   it('the run replays against the current code and reports its incident timeline', async () => {
     const replay = await baton('replay', workflowId);
-    assert.match(replay, /replayed|deterministic|ok/i);
+    assert.match(replay, /replay cleanly against the current code/);
     const report = await baton('report', workflowId);
     assert.match(report, /```mermaid\s+gantt/);
     assert.match(report, /monitoring/);

@@ -18,7 +18,7 @@ import {
   tokenCan,
   writeTokenKubeconfig,
 } from '../support/ansibleCluster.js';
-import { sandbox } from '../support/sandbox.js';
+import { restoreSandbox, sandbox } from '../support/sandbox.js';
 
 const features = { argoEvents: true, argoRollouts: true, kargo: false };
 /** Set from the sandbox (started, or reused, before the tests): a missing part fails the run, saying what is missing. */
@@ -76,8 +76,10 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
     kubeconfig = status.kubeconfig;
     argocd = { url: status.argocd.url, passwordFile: status.argocd.passwordFile };
     manifestsDir = (await argoCdRelease(sandboxConfig())).manifestsDir;
-    // Phase 1 starts from a cluster without this platform's bootstrap objects.
+    // Phase 1 starts from a cluster without this platform's bootstrap objects; the sandbox's own
+    // Argo CD processes get their CRDs and configuration back at once.
     await runPlaybook('teardown');
+    await restoreSandbox();
   });
 
   after(async () => {
@@ -209,5 +211,6 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
     assert.deepEqual(await labelledObjects(kubeconfig, testPlatform), []);
     const again = await runPlaybook('teardown');
     assert.equal(again.changed, 0, 'teardown is re-runnable');
+    await restoreSandbox();
   });
 });

@@ -10,3 +10,12 @@ export function sandbox(): Promise<SandboxStatus> {
   running ??= sandboxUp(sandboxConfig(), (line) => process.stderr.write(`${line}\n`));
   return running;
 }
+
+/**
+ * Brings the sandbox back after a test removed what it installs for its own Argo CD (a bootstrap
+ * teardown deletes Argo CD's CRDs and configuration): re-applies them and restarts what went unhealthy.
+ */
+export function restoreSandbox(): Promise<SandboxStatus> {
+  running = sandboxUp(sandboxConfig(), (line) => process.stderr.write(`${line}\n`));
+  return running;
+}
