@@ -127,5 +127,10 @@ export interface ArgoCdActivities {
   ensureApplication(target: StackTarget): Promise<{ application: string; created: boolean }>;
   syncApplication(target: StackTarget): Promise<{ application: string; revision?: string }>;
   awaitApplicationHealthy(target: StackTarget): Promise<ApplicationStatus>;
-  deleteApplication(target: StackTarget): Promise<{ application: string; existed: boolean }>;
+  /**
+   * Deletes the Application with cascade and waits until it is gone. `retained` lists what Argo CD
+   * deliberately leaves behind (it never deletes CustomResourceDefinitions, to keep their data), for
+   * the cluster zone to remove.
+   */
+  deleteApplication(target: StackTarget): Promise<{ application: string; existed: boolean; retained?: ManagedObject[] }>;
 }

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { ApplicationStatus, ArgoCdActivities, StackTarget } from '../activities/interfaces.js';
+import type { ApplicationStatus, ArgoCdActivities, ClusterResourceActivities, StackTarget } from '../activities/interfaces.js';
 import { durationMs } from '../spec/duration.js';
 import { zoneActivityOptions } from './activityOptions.js';
 import type { Timeouts } from './input.js';
@@ -17,7 +17,8 @@ export type StackRunResult = { action: 'deploy'; status: ApplicationStatus } | {
 
 /**
  * One stack through Argo CD's API: upsert its Application, sync it and wait until it is
- * Healthy and Synced; or, for teardown, delete it with cascade and wait until it is gone.
+ * Healthy and Synced; or, for teardown, delete it with cascade and wait until it is gone, then
+ * remove the CRDs Argo CD leaves behind.
  */
 export async function deployStack(input: StackRunInput): Promise<StackRunResult> {
   const { target, timeouts, taskQueuePrefix } = input;
@@ -27,6 +28,13 @@ export async function deployStack(input: StackRunInput): Promise<StackRunResult>
   );
   if (input.action === 'delete') {
     const deleted = await argocd.deleteApplication(target);
+    // What Argo CD keeps on purpose (CRDs) is no longer any Application's: the cluster zone removes it.
+    if (deleted.retained?.length) {
+      const cluster = proxyActivities<ClusterResourceActivities>(
+        zoneActivityOptions(taskQueuePrefix, 'cluster', timeouts, target.stack.healthTimeout, retry),
+      );
+      await cluster.deleteResources({ objects: deleted.retained, timeoutMs: durationMs(target.stack.healthTimeout) });
+    }
     return { action: 'delete', existed: deleted.existed };
   }
   await argocd.ensureApplication(target);

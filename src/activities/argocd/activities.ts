@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { durationMs, formatDuration } from '../../spec/duration.js';
 import { applicationName } from '../../spec/names.js';
 import { cancellationSignal, heartbeatWhile } from '../heartbeat.js';
-import type { ApplicationStatus, ArgoCdActivities, StackTarget } from '../interfaces.js';
+import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } from '../interfaces.js';
 import { stackApplication } from './application.js';
 import { ArgoCdClient } from './client.js';
 import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
@@ -187,12 +187,16 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
   }
 
   /** Deletes the Application with cascade (its resources first) and waits until Argo CD no longer has it. */
-  async function deleteApplication(target: StackTarget): Promise<{ application: string; existed: boolean }> {
+  async function deleteApplication(target: StackTarget): Promise<{ application: string; existed: boolean; retained: ManagedObject[] }> {
     const name = applicationName(target.platform, target.environment, target.stack.name);
     let progress = `deleting Application ${name} and its resources`;
     const stop = heartbeatWhile(() => progress);
     try {
       return await guarded(async () => {
+        const before = await client.getApplication(projectOf(target), name, undefined, cancellationSignal());
+        const retained = (before?.status?.resources ?? [])
+          .filter((resource) => resource.kind === 'CustomResourceDefinition')
+          .map((resource) => ({ apiVersion: `${resource.group ?? 'apiextensions.k8s.io'}/${resource.version ?? 'v1'}`, kind: resource.kind, name: resource.name }));
         const existed = await whenIdle(name, () => client.deleteApplication(projectOf(target), name, true, cancellationSignal()), () => client.terminateOperation(name, cancellationSignal()));
         const signal = cancellationSignal() ?? new AbortController().signal;
         await follow(projectOf(target), name, signal, (app) => {
@@ -200,8 +204,8 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
           progress = `waiting for Argo CD to delete ${describe(app)} (${app.status?.resources?.length ?? 0} resources left)`;
           return undefined;
         });
-        log.info(existed ? 'Application deleted with its resources' : 'Application was already gone', { application: name });
-        return { application: name, existed };
+        log.info(existed ? 'Application deleted with its resources' : 'Application was already gone', { application: name, retained: retained.map((r) => r.name) });
+        return { application: name, existed, retained };
       });
     } finally {
       stop();

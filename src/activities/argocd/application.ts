@@ -29,7 +29,7 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
         automated: { prune: stack.sync.prune, selfHeal: stack.sync.selfHeal },
         syncOptions: stack.sync.options,
         // A namespace Argo CD creates carries the platform's labels: teardown and findOrphans find it.
-        managedNamespaceMetadata: { labels: managedLabels(platform) },
+        ...(stack.sync.options.includes('CreateNamespace=true') ? { managedNamespaceMetadata: { labels: managedLabels(platform) } } : {}),
       },
     },
   };

@@ -25,6 +25,7 @@ const resourceRefFields = {
 
 export const resourceStatusSchema = z.looseObject({
   ...resourceRefFields,
+  version: z.string().optional(),
   status: z.string().optional(),
   health: z.looseObject({ status: z.string().optional(), message: z.string().optional() }).optional(),
 });
