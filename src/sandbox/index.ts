@@ -1,5 +1,5 @@
 export { sandboxConfig, sandboxVariables, shiftedPorts, type SandboxConfig, type SandboxPorts } from './config.js';
-export { sandboxUp, sandboxDown, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
+export { sandboxUp, sandboxDown, sandboxWipeCluster, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
 export { commitFiles, headRevision, repoUrl, type FileChange } from './gitRepo.js';
 export { argoCdUrl, argoCdRelease, type ArgoCdRelease } from './argocd.js';
 export { sandboxStatus, type PartStatus, type SandboxStatus } from './status.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { argoCdRelease } from './argocd.js';
 import type { SandboxConfig } from './config.js';
@@ -200,4 +200,22 @@ export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress 
   }
   if (!stopped.length) say('nothing was running');
   return stopped;
+}
+
+/**
+ * Cluster loss, on purpose: stops every part but Temporal, deletes etcd's data and starts the parts
+ * again, so the cluster comes back empty (fake nodes and the sandbox's Argo CD configuration aside)
+ * while Temporal keeps every run's history. Companions such as the worker keep running.
+ */
+export async function sandboxWipeCluster(baseConfig: SandboxConfig, progress: Progress = () => {}): Promise<SandboxStatus> {
+  const say: Progress = (line) => progress(`[sandbox] ${line}`);
+  const layout = sandboxLayout(baseConfig);
+  for (const part of [...sandboxParts].reverse().filter((candidate) => candidate.name !== 'temporal')) {
+    const record = await readPidRecord(layout, part.name);
+    if (record) say(`${part.name} ${await stopProcess(record, stopGraceMs)} (pid ${record.pid})`);
+    await forgetProcess(layout, part.name);
+  }
+  await rm(layout.etcdDataDir, { recursive: true, force: true });
+  say(`cluster state deleted (${layout.etcdDataDir}); Temporal and its histories are kept`);
+  return sandboxUp(baseConfig, progress);
 }

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ArgoCdClient } from '../../src/activities/argocd/index.js';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
-import { commitFiles, sandboxConfig, sandboxDown, sandboxUp, shiftedPorts, type SandboxStatus } from '../../src/sandbox/index.js';
+import { commitFiles, sandboxConfig, sandboxDown, sandboxUp, sandboxWipeCluster, shiftedPorts, type SandboxStatus } from '../../src/sandbox/index.js';
 import { argoCdRelease } from '../../src/sandbox/index.js';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { zoneActivities } from '../../src/worker/zoneActivities.js';
@@ -198,5 +198,23 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     assert.match(report, /```mermaid\s+gantt/);
     assert.match(report, /monitoring/);
     assert.match(report, /[Cc]ritical path/);
+  });
+
+  it('after the cluster is lost, a new run of the same platform starts again from phase 0 and succeeds', async () => {
+    await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
+    await stateWhen((s) => s.phase.number === 3, 600_000);
+    const lost = await sandboxWipeCluster(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
+    assert.equal(lost.temporal.address, status.temporal.address);
+    assert.equal((await kubectl('get', 'namespaces', '-l', 'baton.dev/platform=demo', '-o', 'name')).trim(), '', 'the platform is gone with the cluster');
+    assert.match(await baton('abort', workflowId, '--reason', 'the cluster was lost'), /abort accepted/);
+    await stateWhen((s) => s.outcome !== 'running', 120_000);
+
+    await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
+    const again = await stateWhen((s) => s.phase.number === 3 || s.waitingFor?.startsWith('resume') === true, 600_000);
+    assert.equal(again.phase.number, 3, JSON.stringify(again, null, 2));
+    assert.equal(again.ledger[0]?.from, 'external', 'the new run starts from phase 0: external hands the platform to bootstrap');
+    assert.ok(again.stacks.every((s) => s.status === 'healthy' && s.attempts === 1), JSON.stringify(byName(again)));
+    const runs = JSON.parse(await exec(toolPath('temporal'), ['workflow', 'list', '--address', status.temporal.address, '--query', `WorkflowId="${workflowId}"`, '--output', 'json']).then((out) => out.stdout)) as unknown[];
+    assert.ok(runs.length >= 3, `Temporal keeps the earlier runs' histories (${runs.length} runs)`);
   });
 });

@@ -13,6 +13,7 @@ import {
   sandboxLayout,
   sandboxStatus,
   sandboxUp,
+  sandboxWipeCluster,
   sandboxVariables,
   type FileChange,
   type SandboxConfig,
@@ -106,6 +107,15 @@ export function registerSandboxCommands(program: Command): void {
     .description('stop every process the sandbox started (SIGTERM, then SIGKILL); state and data stay for the next up')
     .action(async () => {
       await explained(() => sandboxDown(configFromEnvironment(), (line) => process.stdout.write(`${line}\n`)));
+    });
+
+  sandbox
+    .command('wipe-cluster')
+    .description("simulate cluster loss: delete the cluster's state (etcd) and start it again empty; Temporal keeps every run's history")
+    .option('--yes', 'confirm: every object in the sandbox cluster is lost')
+    .action(async (options: { yes?: boolean }) => {
+      if (!options.yes) throw new CliError('wipe-cluster deletes every object in the sandbox cluster; pass --yes to confirm', 2);
+      await explained(() => sandboxWipeCluster(configFromEnvironment(), (line) => process.stdout.write(`${line}\n`)));
     });
 
   sandbox
