@@ -225,6 +225,14 @@ export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout
     const established = await kubectl(config, layout, ['get', 'crd', ...crds, '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Established")].status}{" "}{end}']);
     if (established.trim().split(/\s+/).filter((status) => status === 'True').length !== crds.length) throw new Error(`Established: ${established.trim()}`);
   }, config.readyTimeoutMs);
+  // argocd-server creates the default AppProject only when it starts; a bootstrap teardown deletes it with the CRDs.
+  const defaultProject = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: 'default', namespace: argoCdNamespace },
+    spec: { sourceRepos: ['*'], destinations: [{ namespace: '*', server: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
+  };
+  await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], stringify(defaultProject));
 }
 
 /** Where and how people reach the sandbox's Argo CD. */
