@@ -26,8 +26,13 @@ export async function deployStack(input: StackRunInput): Promise<StackRunResult>
   const argocd = proxyActivities<ArgoCdActivities>(
     zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, timeouts.argoCdCall, retry),
   );
+  const healthWait = durationMs(target.stack.healthTimeout) + durationMs(timeouts.healthGrace);
+  const patient = proxyActivities<ArgoCdActivities>(
+    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, `${healthWait}ms`, retry),
+  );
   if (input.action === 'delete') {
-    const deleted = await argocd.deleteApplication(target);
+    // Argo CD removes the resources before the Application: as long as a deploy may take.
+    const deleted = await patient.deleteApplication(target);
     // What Argo CD keeps on purpose (CRDs) is no longer any Application's: the cluster zone removes it.
     if (deleted.retained?.length) {
       const cluster = proxyActivities<ClusterResourceActivities>(
@@ -39,9 +44,5 @@ export async function deployStack(input: StackRunInput): Promise<StackRunResult>
   }
   await argocd.ensureApplication(target);
   await argocd.syncApplication(target);
-  const healthWait = durationMs(target.stack.healthTimeout) + durationMs(timeouts.healthGrace);
-  const health = proxyActivities<ArgoCdActivities>(
-    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, `${healthWait}ms`, retry),
-  );
-  return { action: 'deploy', status: await health.awaitApplicationHealthy(target) };
+  return { action: 'deploy', status: await patient.awaitApplicationHealthy(target) };
 }

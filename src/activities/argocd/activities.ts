@@ -3,7 +3,7 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { durationMs, formatDuration } from '../../spec/duration.js';
 import { applicationName } from '../../spec/names.js';
-import { cancellationSignal, heartbeatWhile } from '../heartbeat.js';
+import { activityContext, cancellationSignal, heartbeatWhile } from '../heartbeat.js';
 import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } from '../interfaces.js';
 import { stackApplication } from './application.js';
 import { ArgoCdClient } from './client.js';
@@ -189,14 +189,20 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
   /** Deletes the Application with cascade (its resources first) and waits until Argo CD no longer has it. */
   async function deleteApplication(target: StackTarget): Promise<{ application: string; existed: boolean; retained: ManagedObject[] }> {
     const name = applicationName(target.platform, target.environment, target.stack.name);
+    // A retry finds the Application gone: what it would have kept comes from the last attempt's heartbeats.
+    const earlier = (activityContext()?.info.heartbeatDetails as { retained?: ManagedObject[] } | undefined)?.retained;
+    let retained: ManagedObject[] = earlier ?? [];
     let progress = `deleting Application ${name} and its resources`;
-    const stop = heartbeatWhile(() => progress);
+    const stop = heartbeatWhile(() => ({ progress, retained }));
     try {
       return await guarded(async () => {
         const before = await client.getApplication(projectOf(target), name, undefined, cancellationSignal());
-        const retained = (before?.status?.resources ?? [])
-          .filter((resource) => resource.kind === 'CustomResourceDefinition')
-          .map((resource) => ({ apiVersion: `${resource.group ?? 'apiextensions.k8s.io'}/${resource.version ?? 'v1'}`, kind: resource.kind, name: resource.name }));
+        if (before) {
+          retained = (before.status?.resources ?? [])
+            .filter((resource) => resource.kind === 'CustomResourceDefinition')
+            .map((resource) => ({ apiVersion: `${resource.group ?? 'apiextensions.k8s.io'}/${resource.version ?? 'v1'}`, kind: resource.kind, name: resource.name }));
+        }
+        activityContext()?.heartbeat({ progress, retained });
         const existed = await whenIdle(name, () => client.deleteApplication(projectOf(target), name, true, cancellationSignal()), () => client.terminateOperation(name, cancellationSignal()));
         const signal = cancellationSignal() ?? new AbortController().signal;
         await follow(projectOf(target), name, signal, (app) => {
