@@ -3,6 +3,7 @@ import { ArgoCdClient, createArgoCdActivities, type ArgoCdSettings } from '../sr
 import type { StackTarget } from '../src/activities/interfaces.js';
 import { commitFiles, sandboxConfig, sandboxUp } from '../src/sandbox/index.js';
 import { applicationName } from '../src/spec/names.js';
+import { deploymentManifest } from '../test/support/stackManifests.js';
 
 export interface DetectionResult {
   stack: string;
@@ -13,17 +14,6 @@ export interface DetectionResult {
 }
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-const manifest = (name: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name} }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec: { containers: [{ name: app, image: registry.k8s.io/pause:3.10 }] }
-`;
 
 /**
  * How long Baton takes to notice a stack is healthy: for each of `count` one-Deployment stacks on the
@@ -37,7 +27,7 @@ export async function measureDetection(count: number): Promise<DetectionResult[]
   const settings: ArgoCdSettings = { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile }, project };
   const activities = createArgoCdActivities(settings);
   const names = Array.from({ length: count }, (_, i) => `bench${i}`);
-  await commitFiles(status.git.path, names.map((name) => ({ path: `bench/${run}/${name}/app.yaml`, content: manifest(name) })), `Detection bench ${run}`);
+  await commitFiles(status.git.path, names.map((name) => ({ path: `bench/${run}/${name}/app.yaml`, content: deploymentManifest(name) })), `Detection bench ${run}`);
 
   const results: DetectionResult[] = [];
   for (const name of names) {

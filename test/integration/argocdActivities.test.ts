@@ -17,6 +17,7 @@ import { deployStack } from '../../src/workflows/deployStack.js';
 import { workflowTaskQueue } from '../../src/workflows/taskQueues.js';
 import { testTimeouts, withWorkers } from '../support/harness.js';
 import { sandbox } from '../support/sandbox.js';
+import { stackManifest } from '../support/stackManifests.js';
 import { startTemporal } from '../support/temporal.js';
 import { toolPath } from '../support/tools.js';
 
@@ -37,33 +38,6 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() 
 function kubectl(...args: string[]): Promise<string> {
   return exec(toolPath('kubectl'), ['--kubeconfig', status.kubeconfig, ...args], { timeout: 60_000 }).then((out) => out.stdout);
 }
-
-const stackManifest = (name: string, data: string) => `apiVersion: v1
-kind: ConfigMap
-metadata: { name: ${name} }
-data: { setting: "${data}" }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name} }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers:
-        - name: app
-          image: registry.k8s.io/pause:3.10
-          envFrom: [{ configMapRef: { name: ${name} } }]
----
-apiVersion: v1
-kind: Service
-metadata: { name: ${name} }
-spec:
-  selector: { app: ${name} }
-  ports: [{ port: 80 }]
-`;
 
 function target(stack: string, overrides: Partial<StackTarget['stack']> = {}): StackTarget {
   return {
