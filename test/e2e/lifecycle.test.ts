@@ -10,6 +10,7 @@ import { ArgoCdClient } from '../../src/activities/argocd/index.js';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
 import { commitFiles, sandboxConfig, sandboxDown, sandboxUp, sandboxWipeCluster, shiftedPorts, type SandboxStatus } from '../../src/sandbox/index.js';
 import { argoCdRelease } from '../../src/sandbox/index.js';
+import { installRuntimeLogger } from '../../src/worker/runtime.js';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { zoneActivities } from '../../src/worker/zoneActivities.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
@@ -88,6 +89,8 @@ async function syncCounts(): Promise<Record<string, number>> {
 
 describe('the whole lifecycle of the example platform on a sandbox with real Argo CD', { concurrency: false, timeout: 1_800_000 }, () => {
   before(async () => {
+    // The runs' progress is in `baton status`; BATON_LOG_LEVEL=INFO shows the workers' logs too.
+    installRuntimeLogger('WARN');
     env.BATON_SANDBOX_DIR = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
     status = await sandboxUp(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
     before_ = await clusterShape();
