@@ -204,6 +204,8 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
   });
 
   it('after the cluster is lost, a new run of the same platform starts again from phase 0 and succeeds', async () => {
+    // Teardown removed Argo CD with the platform; the sandbox puts back what its own Argo CD needs, as `baton up` does.
+    await sandboxUp(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
     await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
     await stateWhen((s) => s.phase.number === 3, 600_000);
     const lost = await sandboxWipeCluster(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
