@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import {
   commitFiles,
   logFilePath,
-  partNamed,
   partNames,
   sandboxConfig,
   sandboxDown,
@@ -20,6 +19,7 @@ import {
   type SandboxStatus,
 } from '../../sandbox/index.js';
 import { CliError } from '../errors.js';
+import { sandboxWorkerName } from '../sandboxWorker.js';
 
 function configFromEnvironment(): SandboxConfig {
   try {
@@ -68,6 +68,9 @@ function renderStatus(status: SandboxStatus): string {
 const environmentHelp = `\nSettings (environment variables, with defaults):\n${sandboxVariables.map(([name, fallback]) => `  ${name.padEnd(46)} ${fallback}`).join('\n')}\n`;
 
 /** sandbox up | status | down | logs: every part a run needs, as local processes on 127.0.0.1. */
+/** Whose logs `baton sandbox logs` prints: every part, and the worker `baton up` starts next to them. */
+const logNames: string[] = [...partNames, sandboxWorkerName];
+
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program
     .command('sandbox')
@@ -146,11 +149,11 @@ export function registerSandboxCommands(program: Command): void {
 
   sandbox
     .command('logs')
-    .description(`print the end of a part's log (${partNames.join(', ')})`)
-    .argument('<part>', 'the part')
+    .description(`print the end of a part's log (${logNames.join(', ')})`)
+    .argument('<part>', 'the part, or the worker `baton up` started')
     .option('-n, --lines <count>', 'how many lines', '100')
     .action(async (name: string, options: { lines: string }) => {
-      if (!partNamed(name)) throw new CliError(`baton sandbox logs: unknown part ${name}; one of ${partNames.join(', ')}`, 2);
+      if (!logNames.includes(name)) throw new CliError(`baton sandbox logs: unknown part ${name}; one of ${logNames.join(', ')}`, 2);
       const lines = Number(options.lines);
       if (!Number.isInteger(lines) || lines < 1) throw new CliError(`baton sandbox logs: --lines must be a positive whole number`, 2);
       const path = logFilePath(sandboxLayout(configFromEnvironment()), name);
