@@ -66,7 +66,12 @@ export class ArgoCdClient {
 
   /** Whether Argo CD accepts Baton's credentials: the account it sees, or a 401. */
   async loggedInAs(signal?: AbortSignal): Promise<string> {
-    const info = await this.call('GET', '/api/v1/session/userinfo', userInfoSchema, { signal });
+    let info = await this.call('GET', '/api/v1/session/userinfo', userInfoSchema, { signal });
+    if (!info.loggedIn) {
+      // userinfo answers 200 for a token Argo CD no longer accepts (its signing key changed): log in again once.
+      this.token = undefined;
+      info = await this.call('GET', '/api/v1/session/userinfo', userInfoSchema, { signal });
+    }
     if (!info.loggedIn) throw new ArgoCdApiError('GET', '/api/v1/session/userinfo', 401, 'not logged in');
     return info.username ?? (await this.account());
   }
