@@ -211,11 +211,13 @@ async function crdDocuments(release: ArgoCdRelease): Promise<string[]> {
  * Idempotently puts into the cluster what Argo CD needs besides its processes: the namespace, the
  * pinned release's CRDs and its config objects (argocd-cm, argocd-rbac-cm, argocd-cmd-params-cm, the
  * admin fields of argocd-secret). Not install.yaml's Deployments: the real processes run outside.
+ * Says whether the CRDs had to be created (first up, or after a bootstrap teardown removed them).
  */
-export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<void> {
+export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<{ crdsCreated: boolean }> {
   await prepareArgoCdFolders(layout, release);
   await writeArgoCdKubeconfig(layout);
   const admin = await ensureAdminPassword(config, layout);
+  const crdsExisted = (await kubectl(config, layout, ['get', 'crd', 'applications.argoproj.io', '--ignore-not-found', '-o', 'name'])).trim() !== '';
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: argoCdNamespace } };
   const documents = [stringify(namespace), ...(await crdDocuments(release)), ...configObjects(admin).map((object) => stringify(object))];
   await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], documents.map((text) => text.trim()).join('\n---\n'));
@@ -233,6 +235,7 @@ export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout
     spec: { sourceRepos: ['*'], destinations: [{ namespace: '*', server: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
   };
   await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], stringify(defaultProject));
+  return { crdsCreated: !crdsExisted };
 }
 
 /** Where and how people reach the sandbox's Argo CD. */

@@ -85,15 +85,19 @@ async function startPart(part: SandboxPart, context: PartContext, say: Progress)
 
 /** Reuses a healthy running part; restarts one that runs but does not answer; starts a missing one. */
 async function ensurePart(part: SandboxPart, context: PartContext, say: Progress): Promise<'reused' | 'started'> {
+  let prepared;
   if (part.prepare) {
     try {
-      await part.prepare(context);
+      prepared = await part.prepare(context);
     } catch (err) {
       throw new SandboxError(`cannot prepare ${part.name}: ${message(err)}`);
     }
   }
   const record = await readPidRecord(context.layout, part.name);
-  if (record && isRunning(record)) {
+  if (record && isRunning(record) && prepared?.restart) {
+    say(`${part.name} (pid ${record.pid}) restarting: ${prepared.restart}`);
+    await stopProcess(record, stopGraceMs);
+  } else if (record && isRunning(record)) {
     try {
       await waitUntil(part.name, () => part.ready(context), reuseCheckMs);
       say(`${part.name} already running (pid ${record.pid}) on ${part.endpoint(context.config)}`);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { argoCdScriptsDir, installArgoCd, reconciliationSeconds } from '../argocd.js';
-import type { PartContext } from './part.js';
+import type { PartContext, PrepareOutcome } from './part.js';
 
 /** The Argo CD binary is one program; the environment picks the component. */
 export const argoCdBinary = 'argocd';
@@ -29,16 +29,20 @@ export function argoCdEnv(component: string, { layout }: PartContext): NodeJS.Pr
   };
 }
 
-const installs = new WeakMap<PartContext, Promise<void>>();
+const installs = new WeakMap<PartContext, Promise<PrepareOutcome>>();
 
-/** Installs Argo CD's CRDs and config objects once per up, whichever Argo CD part asks first. */
-export function ensureArgoCdInstalled(context: PartContext): Promise<void> {
+/**
+ * Installs Argo CD's CRDs and config objects once per up, whichever Argo CD part asks first. When the
+ * CRDs had to be created again, a running controller or server watches what no longer exists: restart it.
+ */
+export function ensureArgoCdInstalled(context: PartContext): Promise<PrepareOutcome> {
   let install = installs.get(context);
   if (!install) {
     const started = Date.now();
-    install = installArgoCd(context.config, context.layout, context.argocd).then(() =>
-      context.say(`Argo CD ${context.argocd.version} CRDs and config applied to namespace argocd (${((Date.now() - started) / 1000).toFixed(1)}s)`),
-    );
+    install = installArgoCd(context.config, context.layout, context.argocd).then(({ crdsCreated }) => {
+      context.say(`Argo CD ${context.argocd.version} CRDs and config applied to namespace argocd (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+      return crdsCreated ? { restart: "Argo CD's CRDs were created again, its watches are stale" } : {};
+    });
     installs.set(context, install);
   }
   return install;

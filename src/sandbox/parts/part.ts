@@ -28,6 +28,11 @@ export interface PartContext {
   say: (line: string) => void;
 }
 
+/** What preparing a part found: `restart` says why a running process must not be reused. */
+export interface PrepareOutcome {
+  restart?: string;
+}
+
 /** One local process of the sandbox: how to start it and how to tell that it is ready. */
 export interface SandboxPart {
   name: PartName;
@@ -45,7 +50,7 @@ export interface SandboxPart {
   /** The environment it runs with (default: this process's). */
   env?(context: PartContext): NodeJS.ProcessEnv;
   /** Runs on every up once the parts it comes after are ready, before it is started or reused. */
-  prepare?(context: PartContext): Promise<void>;
+  prepare?(context: PartContext): Promise<PrepareOutcome | void>;
   /** Resolves once when the part serves; rejects with the reason otherwise. */
   ready(context: PartContext): Promise<void>;
 }
