@@ -30,6 +30,8 @@ export type Progress = (line: string) => void;
 
 /** How long a part gets to stop after SIGTERM before it is killed. */
 const stopGraceMs = 10_000;
+/** How long a port may stay taken after its part stopped before starting it again is given up. */
+const portReleaseMs = 10_000;
 /** How long a part found running gets to prove it is healthy before it is restarted. */
 const reuseCheckMs = 5_000;
 
@@ -65,7 +67,8 @@ function missingBinaries(config: SandboxConfig): string[] {
 
 async function startPart(part: SandboxPart, context: PartContext, say: Progress): Promise<void> {
   const { config, layout } = context;
-  for (const port of part.ports(config)) await expectPortFree(config.host, port).catch((err: Error) => {
+  // A part just stopped for a restart may take a moment to let go of its ports.
+  for (const port of part.ports(config)) await waitUntil(`${part.name}'s port ${port}`, () => expectPortFree(config.host, port), portReleaseMs).catch((err: Error) => {
     throw new SandboxError(`cannot start ${part.name}: ${err.message} (see \`baton sandbox --help\` for the port settings)`);
   });
   const started = Date.now();

@@ -157,11 +157,11 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
   it("deletes with cascade: the stack's resources are gone with the Application", async () => {
     const activities = createArgoCdActivities(admin);
     const removed = await activity(() => activities.deleteApplication(target('good')));
-    assert.deepEqual(removed, { application: applicationName(platform, environment, 'good'), existed: true });
+    assert.deepEqual(removed, { application: applicationName(platform, environment, 'good'), existed: true, retained: [] });
     const left = await kubectl('get', 'deployments,services,configmaps', '-n', `${platform}-good`, '-l', 'app.kubernetes.io/instance', '-o', 'name');
     assert.equal(left.trim(), '');
     await assert.rejects(kubectl('get', 'deployment', 'good', '-n', `${platform}-good`), /NotFound|not found/);
-    assert.deepEqual(await activity(() => activities.deleteApplication(target('good'))), { application: applicationName(platform, environment, 'good'), existed: false });
+    assert.deepEqual(await activity(() => activities.deleteApplication(target('good'))), { application: applicationName(platform, environment, 'good'), existed: false, retained: [] });
   });
 
   it('refuses a wrong password and a token without permission with clear, non-retryable errors', async () => {
