@@ -30,6 +30,8 @@ export interface SandboxLayout {
   argocdPasswordHashFile: string;
   /** The stack sources: a bare Git repository Argo CD reads through file://. */
   gitRepo: string;
+  /** Where credential rotation leaves the `baton` account's Argo CD API token for the worker (0600). */
+  argocdTokenFile: string;
   logsDir: string;
   pidsDir: string;
   /** What the last `up` recorded: ports, cold-start time. */
@@ -60,6 +62,7 @@ export function sandboxLayout(config: SandboxConfig): SandboxLayout {
     argocdPasswordFile: join(dir, 'argocd-admin-password'),
     argocdPasswordHashFile: join(dir, 'argocd/admin-password.json'),
     gitRepo: join(dir, 'git/platform.git'),
+    argocdTokenFile: join(dir, 'argocd-baton-token'),
     logsDir: join(dir, 'logs'),
     pidsDir: join(dir, 'pids'),
     recordFile: join(dir, 'sandbox.json'),

@@ -6,7 +6,7 @@ import type { SandboxConfig } from './config.js';
 import { ensureFakeNodes, expectFakeNodesReady } from './fakeNodes.js';
 import { writeKubeconfigs } from './kubeconfig.js';
 import { writeKwokConfig } from './kwokStages.js';
-import { sandboxLayout } from './layout.js';
+import { sandboxLayout, type SandboxLayout } from './layout.js';
 import { partNamed, sandboxParts, type PartContext, type PartName, type SandboxPart } from './parts/index.js';
 import { ensurePki } from './pki.js';
 import { expectPortFree } from './ports.js';
@@ -188,24 +188,31 @@ export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress 
   const say: Progress = (line) => progress(`[sandbox] ${line}`);
   const layout = sandboxLayout(baseConfig);
   const config = await recordedConfig(baseConfig, layout);
-  const stopped: StoppedPart[] = [];
-  const stop = async (name: string, record: PidRecord) => {
-    const outcome = await stopProcess(record, stopGraceMs);
-    stopped.push({ name, pid: record.pid, outcome });
-    say(outcome === 'not running' ? `${name} (pid ${record.pid}) was not running` : `${name} ${outcome} (pid ${record.pid})`);
-  };
   // Companions recorded next to the parts (the worker `baton up` starts) use the parts: they stop first.
   const recorded = (await readdir(layout.pidsDir).catch(() => [] as string[])).filter((file) => file.endsWith('.pid')).map((file) => file.slice(0, -'.pid'.length));
   const companions = recorded.filter((name) => !partNamed(name));
-  for (const name of [...companions, ...[...sandboxParts].reverse().map((part) => part.name)]) {
-    const record = await readPidRecord(layout, name);
-    if (record) await stop(name, record);
-    await forgetProcess(layout, name);
-  }
+  const stopped = await stopRecorded(layout, [...companions, ...[...sandboxParts].reverse().map((part) => part.name)], say);
   for (const stray of processesMentioning(sandboxCommands(config), `${layout.stateDir}/`)) {
-    await stop(`stray ${stray.command}`, { ...stray, startedAt: '' });
+    stopped.push(await stopOne(`stray ${stray.command}`, { ...stray, startedAt: '' }, say));
   }
   if (!stopped.length) say('nothing was running');
+  return stopped;
+}
+
+async function stopOne(name: string, record: PidRecord, say: Progress): Promise<StoppedPart> {
+  const outcome = await stopProcess(record, stopGraceMs);
+  say(outcome === 'not running' ? `${name} (pid ${record.pid}) was not running` : `${name} ${outcome} (pid ${record.pid})`);
+  return { name, pid: record.pid, outcome };
+}
+
+/** Stops the recorded processes of these names, in this order, and forgets their pid records. */
+async function stopRecorded(layout: SandboxLayout, names: string[], say: Progress): Promise<StoppedPart[]> {
+  const stopped: StoppedPart[] = [];
+  for (const name of names) {
+    const record = await readPidRecord(layout, name);
+    if (record) stopped.push(await stopOne(name, record, say));
+    await forgetProcess(layout, name);
+  }
   return stopped;
 }
 
@@ -217,11 +224,8 @@ export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress 
 export async function sandboxWipeCluster(baseConfig: SandboxConfig, progress: Progress = () => {}): Promise<SandboxStatus> {
   const say: Progress = (line) => progress(`[sandbox] ${line}`);
   const layout = sandboxLayout(baseConfig);
-  for (const part of [...sandboxParts].reverse().filter((candidate) => candidate.name !== 'temporal')) {
-    const record = await readPidRecord(layout, part.name);
-    if (record) say(`${part.name} ${await stopProcess(record, stopGraceMs)} (pid ${record.pid})`);
-    await forgetProcess(layout, part.name);
-  }
+  const clusterParts = [...sandboxParts].reverse().filter((part) => part.name !== 'temporal');
+  await stopRecorded(layout, clusterParts.map((part) => part.name), say);
   await rm(layout.etcdDataDir, { recursive: true, force: true });
   say(`cluster state deleted (${layout.etcdDataDir}); Temporal and its histories are kept`);
   return sandboxUp(baseConfig, progress);

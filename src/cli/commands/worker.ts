@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { argoCdRelease, sandboxConfig, sandboxLayout, sandboxStatus, type SandboxStatus } from '../../sandbox/index.js';
 import { formatIssue, formatPath } from '../../spec/issues.js';
@@ -7,7 +6,7 @@ import { installRuntimeLogger } from '../../worker/runtime.js';
 import { servedQueues, workerSettingsSchema, type WorkerSettings } from '../../worker/settings.js';
 import { createWorkers, runWorkers } from '../../worker/workers.js';
 import { zoneActivities } from '../../worker/zoneActivities.js';
-import { workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../../workflows/taskQueues.js';
+import { defaultTaskQueuePrefix, workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../../workflows/taskQueues.js';
 import { CliError } from '../errors.js';
 
 interface WorkerOptions {
@@ -21,11 +20,6 @@ interface WorkerOptions {
   argocdPasswordFile?: string;
   argocdProject?: string;
   argocdManifests?: string;
-}
-
-/** Where rotation leaves the sandbox's `baton` Argo CD token (ansible/roles/argocd_credentials). */
-export function sandboxArgoCdTokenFile(stateDir: string): string {
-  return join(stateDir, 'argocd-baton-token');
 }
 
 /** The sandbox's parts as the worker's settings; the command line may still override each. */
@@ -73,7 +67,7 @@ export function registerWorkerCommand(program: Command): void {
     .description('run a worker: the workflow task queue and the activity queues of the trust zones it serves, until SIGINT/SIGTERM')
     .option('--sandbox', 'use the sandbox: its Temporal, kubeconfig, Argo CD and manifests (each still overridable)')
     .option('--serve <queues>', `comma-separated, from ${servedQueues.join(', ')}`, servedQueues.join(','))
-    .option('--task-queue-prefix <prefix>', 'task queue prefix shared with `baton deploy`', 'baton')
+    .option('--task-queue-prefix <prefix>', 'task queue prefix shared with `baton deploy`', defaultTaskQueuePrefix)
     .addOption(new Option('--kubeconfig <file>', 'cluster and ansible zones: the cluster credentials').env('BATON_KUBECONFIG'))
     .addOption(new Option('--argocd-url <url>', "argocd zone: Argo CD's API").env('BATON_ARGOCD_URL'))
     .addOption(new Option('--argocd-token-file <file>', 'argocd zone: a file holding an API token (re-read after a 401)').env('BATON_ARGOCD_TOKEN_FILE'))
@@ -88,7 +82,7 @@ export function registerWorkerCommand(program: Command): void {
       if (given.sandbox) {
         const { status, defaults } = await sandboxDefaults();
         options = { ...defaults, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as WorkerOptions;
-        tokenFile = sandboxArgoCdTokenFile(sandboxLayout(sandboxConfig()).stateDir);
+        tokenFile = sandboxLayout(sandboxConfig()).argocdTokenFile;
         process.env.TEMPORAL_ADDRESS ??= status.temporal.address;
       }
       const settings = settingsFrom(options, tokenFile);
