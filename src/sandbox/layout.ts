@@ -32,6 +32,8 @@ export interface SandboxLayout {
   gitRepo: string;
   /** Where credential rotation leaves the `baton` account's Argo CD API token for the worker (0600). */
   argocdTokenFile: string;
+  /** Where credential rotation leaves a kubeconfig of the automation ServiceAccount for the cluster zone (0600). */
+  automationKubeconfig: string;
   logsDir: string;
   pidsDir: string;
   /** What the last `up` recorded: ports, cold-start time. */
@@ -63,6 +65,7 @@ export function sandboxLayout(config: SandboxConfig): SandboxLayout {
     argocdPasswordHashFile: join(dir, 'argocd/admin-password.json'),
     gitRepo: join(dir, 'git/platform.git'),
     argocdTokenFile: join(dir, 'argocd-baton-token'),
+    automationKubeconfig: join(dir, 'kubeconfigs/automation.kubeconfig'),
     logsDir: join(dir, 'logs'),
     pidsDir: join(dir, 'pids'),
     recordFile: join(dir, 'sandbox.json'),
