@@ -2,16 +2,18 @@ import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@tempora
 import { connectClient } from '../worker/connection.js';
 import type { platformLifecycle } from '../workflows/platformLifecycle.js';
 import { CliError } from './errors.js';
+import { defaultToSandboxTemporal } from './sandboxTemporal.js';
 
 /** Runs fn with a client from Temporal's environment configuration, closing the connection after. */
 export async function withClient<T>(fn: (client: Client, namespace: string) => Promise<T>): Promise<T> {
   let connected;
+  await defaultToSandboxTemporal();
   try {
     connected = await connectClient();
   } catch (err) {
     throw new CliError(
       `cannot reach Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'localhost:7233'}: ${(err as Error).message}\n` +
-        'Start the sandbox (`baton sandbox up`) or set TEMPORAL_ADDRESS / TEMPORAL_PROFILE.',
+        'Start the sandbox (`baton sandbox up`; the CLI then finds it) or set TEMPORAL_ADDRESS / TEMPORAL_PROFILE.',
     );
   }
   try {

@@ -120,7 +120,6 @@ function labelled(name: string): { name: string; namespace: string; labels: Reco
 }
 
 function configObjects(admin: PasswordHash): object[] {
-  const base64 = (text: string) => Buffer.from(text).toString('base64');
   return [
     {
       apiVersion: 'v1',
@@ -146,15 +145,20 @@ function configObjects(admin: PasswordHash): object[] {
         'controller.repo.server.plaintext': 'true',
       },
     },
-    {
-      // argocd-server adds server.secretkey itself; the sandbox owns only the admin fields.
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'Opaque',
-      metadata: labelled('argocd-secret'),
-      data: { 'admin.password': base64(admin.bcrypt), 'admin.passwordMtime': base64(admin.mtime) },
-    },
+    adminSecret(admin),
   ];
+}
+
+/** The admin fields of argocd-secret; argocd-server adds server.secretkey itself. */
+function adminSecret(admin: PasswordHash): object {
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: labelled('argocd-secret'),
+    data: { 'admin.password': base64(admin.bcrypt), 'admin.passwordMtime': base64(admin.mtime) },
+  };
 }
 
 /** Server-side apply of a multi-document YAML stream with the sandbox's kubectl and admin kubeconfig. */
@@ -200,6 +204,26 @@ export async function prepareArgoCdFolders(layout: SandboxLayout, release: ArgoC
   }
 }
 
+/** What the Argo CD processes need on disk in every mode: their folders, kubeconfig and the admin password (with its hash). */
+export async function prepareArgoCdFiles(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<PasswordHash> {
+  await prepareArgoCdFolders(layout, release);
+  await writeArgoCdKubeconfig(layout);
+  return ensureAdminPassword(config, layout);
+}
+
+/**
+ * Bootstrap mode: a fresh install's argocd-secret has no admin password, so argocd-server would make a
+ * random one. The sandbox sets the one in its password file first, as an operator would, so bootstrap
+ * can log in with that file. A password already set (rotation changed it) is left alone. Says whether it set one.
+ */
+export async function setFreshInstallAdminPassword(config: SandboxConfig, layout: SandboxLayout): Promise<boolean> {
+  const current = await kubectl(config, layout, ['get', 'secret', 'argocd-secret', '-n', argoCdNamespace, '-o', 'jsonpath={.data.admin\\.password}']);
+  if (current.trim()) return false;
+  const admin = await ensureAdminPassword(config, layout);
+  await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], stringify(adminSecret(admin)));
+  return true;
+}
+
 /** The release's CRD files (manifests/crds, without its kustomization.yaml). */
 async function crdDocuments(release: ArgoCdRelease): Promise<string[]> {
   const dir = join(release.manifestsDir, 'crds');
@@ -214,9 +238,7 @@ async function crdDocuments(release: ArgoCdRelease): Promise<string[]> {
  * Says whether the CRDs had to be created (first up, or after a bootstrap teardown removed them).
  */
 export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<{ crdsCreated: boolean }> {
-  await prepareArgoCdFolders(layout, release);
-  await writeArgoCdKubeconfig(layout);
-  const admin = await ensureAdminPassword(config, layout);
+  const admin = await prepareArgoCdFiles(config, layout, release);
   const crdsExisted = (await kubectl(config, layout, ['get', 'crd', 'applications.argoproj.io', '--ignore-not-found', '-o', 'name'])).trim() !== '';
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: argoCdNamespace } };
   const documents = [stringify(namespace), ...(await crdDocuments(release)), ...configObjects(admin).map((object) => stringify(object))];

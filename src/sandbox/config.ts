@@ -25,9 +25,19 @@ import { fileURLToPath } from 'node:url';
  *   BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT   argocd-application-controller /metrics, /healthz (18082)
  *   BATON_SANDBOX_NODES                            number of kwok nodes (3)
  *   BATON_SANDBOX_READY_TIMEOUT_SECONDS            how long each part may take to become ready (90)
+ *   BATON_SANDBOX_ARGOCD                           preinstalled or bootstrap (see ArgoCdMode; default: what the running sandbox uses, else preinstalled)
  *
  * Argo CD's manifests come from the Go module cache (the version in .tools/bin/.argocd.pin), or ARGOCD_MANIFESTS_DIR.
  */
+/**
+ * How the sandbox's Argo CD comes about. `preinstalled`: `up` applies Argo CD's CRDs and configuration
+ * itself and runs its processes, so Argo CD works without a bootstrap. `bootstrap`: the cluster starts
+ * without any Argo CD object; a supervisor runs the Argo CD controller and server while bootstrap's
+ * install is in the cluster (their workloads, CRDs and configuration), and stops them when teardown removes it.
+ */
+export const argoCdModes = ['preinstalled', 'bootstrap'] as const;
+export type ArgoCdMode = (typeof argoCdModes)[number];
+
 export interface SandboxConfig {
   repoRoot: string;
   stateDir: string;
@@ -36,6 +46,8 @@ export interface SandboxConfig {
   ports: SandboxPorts;
   nodeCount: number;
   readyTimeoutMs: number;
+  /** Undefined: the mode the sandbox was last brought up with, else preinstalled. */
+  argocdMode?: ArgoCdMode;
 }
 
 export interface SandboxPorts {
@@ -89,6 +101,7 @@ export const sandboxVariables: [variable: string, fallback: string][] = [
   ...Object.values(portVariables).map(([variable, fallback]): [string, string] => [variable, String(fallback)]),
   ['BATON_SANDBOX_NODES', '3'],
   ['BATON_SANDBOX_READY_TIMEOUT_SECONDS', '90'],
+  ['BATON_SANDBOX_ARGOCD', 'the running sandbox\'s mode, else preinstalled'],
   ['ARGOCD_MANIFESTS_DIR', '$GOMODCACHE/github.com/argoproj/argo-cd/v3@<.tools/bin/.argocd.pin>/manifests'],
 ];
 
@@ -100,6 +113,24 @@ function positiveInteger(env: NodeJS.ProcessEnv, variable: string, fallback: num
     throw new Error(`${variable}=${raw} is not a whole number between 1 and ${max}`);
   }
   return value;
+}
+
+function argoCdMode(env: NodeJS.ProcessEnv): ArgoCdMode | undefined {
+  const raw = env.BATON_SANDBOX_ARGOCD;
+  if (raw === undefined || raw === '') return undefined;
+  if (!(argoCdModes as readonly string[]).includes(raw)) throw new Error(`BATON_SANDBOX_ARGOCD=${raw} is not one of ${argoCdModes.join(', ')}`);
+  return raw as ArgoCdMode;
+}
+
+/** The environment that gives a child process (the Argo CD supervisor) this same configuration. */
+export function sandboxEnv(config: SandboxConfig): Record<string, string> {
+  return {
+    BATON_SANDBOX_DIR: config.stateDir,
+    ...Object.fromEntries(Object.entries(portVariables).map(([key, [variable]]) => [variable, String(config.ports[key as keyof SandboxPorts])])),
+    BATON_SANDBOX_NODES: String(config.nodeCount),
+    BATON_SANDBOX_READY_TIMEOUT_SECONDS: String(config.readyTimeoutMs / 1000),
+    ...(config.argocdMode ? { BATON_SANDBOX_ARGOCD: config.argocdMode } : {}),
+  };
 }
 
 export function sandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
@@ -120,5 +151,6 @@ export function sandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
     ports,
     nodeCount: positiveInteger(env, 'BATON_SANDBOX_NODES', 3, 100),
     readyTimeoutMs: positiveInteger(env, 'BATON_SANDBOX_READY_TIMEOUT_SECONDS', 90, 3600) * 1000,
+    ...(argoCdMode(env) ? { argocdMode: argoCdMode(env) } : {}),
   };
 }

@@ -1,4 +1,5 @@
-export { sandboxConfig, sandboxVariables, shiftedPorts, type SandboxConfig, type SandboxPorts } from './config.js';
+export { argoCdModes, sandboxConfig, sandboxVariables, shiftedPorts, type ArgoCdMode, type SandboxConfig, type SandboxPorts } from './config.js';
+export { superviseArgoCd } from './superviseArgoCd.js';
 export { sandboxUp, sandboxDown, sandboxWipeCluster, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
 export { commitFiles, headRevision, repoUrl, type FileChange } from './gitRepo.js';
 export { argoCdUrl, argoCdRelease, type ArgoCdRelease } from './argocd.js';

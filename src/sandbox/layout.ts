@@ -28,6 +28,8 @@ export interface SandboxLayout {
   argocdPasswordFile: string;
   /** Its bcrypt hash and mtime as set in argocd-secret (0600), so later ups apply the same values. */
   argocdPasswordHashFile: string;
+  /** Bootstrap mode: what the Argo CD supervisor last found and did (JSON, rewritten as it changes). */
+  argocdSupervisorReport: string;
   /** The stack sources: a bare Git repository Argo CD reads through file://. */
   gitRepo: string;
   /** Where credential rotation leaves the `baton` account's Argo CD API token for the worker (0600). */
@@ -63,6 +65,7 @@ export function sandboxLayout(config: SandboxConfig): SandboxLayout {
     argocdKubeconfig: join(dir, 'kubeconfigs/argocd.kubeconfig'),
     argocdPasswordFile: join(dir, 'argocd-admin-password'),
     argocdPasswordHashFile: join(dir, 'argocd/admin-password.json'),
+    argocdSupervisorReport: join(dir, 'argocd/supervisor.json'),
     gitRepo: join(dir, 'git/platform.git'),
     argocdTokenFile: join(dir, 'argocd-baton-token'),
     automationKubeconfig: join(dir, 'kubeconfigs/automation.kubeconfig'),

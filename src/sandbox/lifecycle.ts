@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { argoCdRelease } from './argocd.js';
-import type { SandboxConfig } from './config.js';
+import type { ArgoCdMode, SandboxConfig } from './config.js';
 import { ensureFakeNodes, expectFakeNodesReady } from './fakeNodes.js';
 import { writeKubeconfigs } from './kubeconfig.js';
 import { writeKwokConfig } from './kwokStages.js';
 import { sandboxLayout, type SandboxLayout } from './layout.js';
-import { partNamed, sandboxParts, type PartContext, type PartName, type SandboxPart } from './parts/index.js';
+import { partNamed, sandboxParts, startedBy, type PartContext, type PartName, type SandboxPart } from './parts/index.js';
 import { ensurePki } from './pki.js';
 import { expectPortFree } from './ports.js';
 import { GiveUp, waitUntil } from './probe.js';
@@ -29,7 +29,7 @@ import { sandboxStatus, type SandboxStatus } from './status.js';
 export type Progress = (line: string) => void;
 
 /** How long a part gets to stop after SIGTERM before it is killed. */
-const stopGraceMs = 10_000;
+export const stopGraceMs = 10_000;
 /** How long a port may stay taken after its part stopped before starting it again is given up. */
 const portReleaseMs = 10_000;
 /** How long a part found running gets to prove it is healthy before it is restarted. */
@@ -65,7 +65,8 @@ function missingBinaries(config: SandboxConfig): string[] {
   return [...missing].map(([path, how]) => `missing ${path}: ${how}`);
 }
 
-async function startPart(part: SandboxPart, context: PartContext, say: Progress): Promise<void> {
+/** Starts a part and waits until it is ready; a part that exits or stays unready fails with its log's last lines. */
+export async function startPart(part: SandboxPart, context: PartContext, say: Progress): Promise<void> {
   const { config, layout } = context;
   // A part just stopped for a restart may take a moment to let go of its ports.
   for (const port of part.ports(config)) await waitUntil(`${part.name}'s port ${port}`, () => expectPortFree(config.host, port), portReleaseMs).catch((err: Error) => {
@@ -116,22 +117,54 @@ async function ensurePart(part: SandboxPart, context: PartContext, say: Progress
   return 'started';
 }
 
-/** Starts each part as soon as the parts it needs are ready; Temporal and the Kubernetes chain in parallel. */
-async function ensureParts(context: PartContext, say: Progress): Promise<Map<PartName, 'reused' | 'started'>> {
+/**
+ * Starts each part `up` starts in this Argo CD mode as soon as the parts it needs are ready; Temporal and
+ * the Kubernetes chain in parallel. Parts the supervisor starts are not waited for.
+ */
+async function ensureParts(context: PartContext, mode: ArgoCdMode, say: Progress): Promise<Map<PartName, 'reused' | 'started'>> {
+  const parts = sandboxParts.filter((part) => startedBy(part, mode) === 'up');
   const pending = new Map<PartName, Promise<'reused' | 'started'>>();
   const bringUp = (part: SandboxPart): Promise<'reused' | 'started'> => {
     let outcome = pending.get(part.name);
     if (!outcome) {
-      const dependencies = part.after.map((name) => partNamed(name)).filter((dependency) => dependency !== undefined);
+      const dependencies = parts.filter((dependency) => part.after.includes(dependency.name));
       outcome = Promise.all(dependencies.map(bringUp)).then(() => ensurePart(part, context, say));
       pending.set(part.name, outcome);
     }
     return outcome;
   };
-  const results = await Promise.allSettled(sandboxParts.map(bringUp));
+  const results = await Promise.allSettled(parts.map(bringUp));
   const failures = [...new Set(results.flatMap((result) => (result.status === 'rejected' ? [message(result.reason)] : [])))];
   if (failures.length) throw new SandboxError(failures.join('\n'));
-  return new Map(sandboxParts.map((part, index) => [part.name, (results[index] as PromiseFulfilledResult<'reused' | 'started'>).value]));
+  return new Map(parts.map((part, index) => [part.name, (results[index] as PromiseFulfilledResult<'reused' | 'started'>).value]));
+}
+
+/** What every part's command line and probe need: the layout, PKI, CA and the pinned Argo CD release. */
+export async function partContext(config: SandboxConfig, say: Progress): Promise<PartContext> {
+  const argocd = await argoCdRelease(config).catch((err: unknown) => {
+    throw new SandboxError(message(err));
+  });
+  const layout = sandboxLayout(config);
+  await mkdir(layout.stateDir, { recursive: true });
+  const tokens = await ensurePki(layout);
+  return { config, layout, tokens, ca: await readFile(layout.caCert, 'utf8'), argocd, say };
+}
+
+/**
+ * The Argo CD mode this up runs: the one asked for, else the recorded one, else preinstalled. Changing
+ * the mode of a cluster that exists would mix the two: it needs an empty cluster.
+ */
+async function upMode(config: SandboxConfig, layout: SandboxLayout): Promise<ArgoCdMode> {
+  const record = await readRecord(layout);
+  const recorded = record ? (record.argocdMode ?? 'preinstalled') : undefined;
+  const mode = config.argocdMode ?? recorded ?? 'preinstalled';
+  if (recorded && mode !== recorded && existsSync(layout.etcdDataDir)) {
+    throw new SandboxError(
+      `the sandbox in ${layout.stateDir} runs Argo CD ${recorded}; ${mode} needs an empty cluster: ` +
+        `\`baton sandbox wipe-cluster --yes --argocd ${mode}\` (Temporal keeps its histories)`,
+    );
+  }
+  return mode;
 }
 
 /**
@@ -143,18 +176,14 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   const began = Date.now();
   const missing = missingBinaries(config);
   if (missing.length) throw new SandboxError(missing.join('\n'));
-  const argocd = await argoCdRelease(config).catch((err: unknown) => {
-    throw new SandboxError(message(err));
-  });
-
-  const layout = sandboxLayout(config);
-  await mkdir(layout.stateDir, { recursive: true });
-  const tokens = await ensurePki(layout);
+  const mode = await upMode(config, sandboxLayout(config));
+  const context = await partContext({ ...config, argocdMode: mode }, say);
+  const { layout, tokens } = context;
   await writeKubeconfigs(layout, `https://${config.host}:${config.ports.apiserver}`, tokens);
   if (!existsSync(layout.kwokConfig)) await writeKwokConfig(config, layout);
-  const context: PartContext = { config, layout, tokens, ca: await readFile(layout.caCert, 'utf8'), argocd, say };
+  if (mode === 'bootstrap') say('Argo CD mode bootstrap: the cluster gets no Argo CD objects from the sandbox; Argo CD runs once bootstrap installs it');
 
-  const outcomes = await ensureParts(context, say);
+  const outcomes = await ensureParts(context, mode, say);
   await ensureFakeNodes(layout.kubeconfig, config.nodeCount);
   const nodesMs = await waitUntil(`${config.nodeCount} kwok nodes`, () => expectFakeNodesReady(layout.kubeconfig, config.nodeCount), config.readyTimeoutMs);
   say(`${config.nodeCount} kwok nodes Ready (${seconds(nodesMs)})`);
@@ -164,6 +193,7 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   const previous = await readRecord(layout);
   await writeRecord(layout, {
     ports: config.ports,
+    argocdMode: mode,
     coldStartSeconds: cold ? Math.round(elapsed / 100) / 10 : (previous?.coldStartSeconds ?? null),
     upAt: new Date().toISOString(),
   });
@@ -206,7 +236,7 @@ async function stopOne(name: string, record: PidRecord, say: Progress): Promise<
 }
 
 /** Stops the recorded processes of these names, in this order, and forgets their pid records. */
-async function stopRecorded(layout: SandboxLayout, names: string[], say: Progress): Promise<StoppedPart[]> {
+export async function stopRecorded(layout: SandboxLayout, names: string[], say: Progress): Promise<StoppedPart[]> {
   const stopped: StoppedPart[] = [];
   for (const name of names) {
     const record = await readPidRecord(layout, name);
@@ -218,8 +248,9 @@ async function stopRecorded(layout: SandboxLayout, names: string[], say: Progres
 
 /**
  * Cluster loss, on purpose: stops every part but Temporal, deletes etcd's data and starts the parts
- * again, so the cluster comes back empty (fake nodes and the sandbox's Argo CD configuration aside)
- * while Temporal keeps every run's history. Companions such as the worker keep running.
+ * again, so the cluster comes back empty (but for the fake nodes and, in the preinstalled mode, the
+ * sandbox's Argo CD) while Temporal keeps every run's history. The config may name a new Argo CD mode.
+ * Companions such as the worker keep running.
  */
 export async function sandboxWipeCluster(baseConfig: SandboxConfig, progress: Progress = () => {}): Promise<SandboxStatus> {
   const say: Progress = (line) => progress(`[sandbox] ${line}`);

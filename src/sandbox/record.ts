@@ -1,10 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { SandboxConfig, SandboxPorts } from './config.js';
+import type { ArgoCdMode, SandboxConfig, SandboxPorts } from './config.js';
 import type { SandboxLayout } from './layout.js';
 
 /** What `up` leaves behind for `status` and `down`: the ports it used and how long a cold start took. */
 export interface SandboxRecord {
   ports: SandboxPorts;
+  /** How its Argo CD comes about (records written before the modes existed: preinstalled). */
+  argocdMode?: ArgoCdMode;
   /** Seconds from nothing running to every part ready, measured by the last up that started everything. */
   coldStartSeconds: number | null;
   /** When the last up finished. */
@@ -23,9 +25,13 @@ export async function writeRecord(layout: SandboxLayout, record: SandboxRecord):
   await writeFile(layout.recordFile, `${JSON.stringify(record, null, 2)}\n`);
 }
 
-/** The configuration a running sandbox was started with: its recorded ports win over the environment's. */
-export async function recordedConfig(config: SandboxConfig, layout: SandboxLayout): Promise<SandboxConfig> {
+/**
+ * The configuration a running sandbox was started with: its recorded ports and Argo CD mode win over the
+ * environment's; the mode is always set.
+ */
+export async function recordedConfig(config: SandboxConfig, layout: SandboxLayout): Promise<SandboxConfig & { argocdMode: ArgoCdMode }> {
   const record = await readRecord(layout);
+  const argocdMode = record ? (record.argocdMode ?? 'preinstalled') : (config.argocdMode ?? 'preinstalled');
   // Ports of parts added since that up come from the environment.
-  return record ? { ...config, ports: { ...config.ports, ...record.ports } } : config;
+  return record ? { ...config, ports: { ...config.ports, ...record.ports }, argocdMode } : { ...config, argocdMode };
 }

@@ -3,16 +3,20 @@ import { argoCdAdmin, argoCdUrl } from './argocd.js';
 import type { SandboxConfig } from './config.js';
 import { gitBranch, headRevision, repoUrl } from './gitRepo.js';
 import { sandboxLayout, type SandboxLayout } from './layout.js';
-import { sandboxParts, type PartName } from './parts/index.js';
+import type { ArgoCdMode } from './config.js';
+import { sandboxParts, startedBy, type PartName, type PartStarter } from './parts/index.js';
 import { readPidRecord, isRunning, logFilePath, residentMiB } from './processes.js';
 import { httpGet } from './probe.js';
 import { readRecord, recordedConfig } from './record.js';
+import { readSupervisorReport, type SupervisorReport } from './supervisorReport.js';
 
 export interface PartStatus {
   name: PartName;
   /** The pid the part was started with; null when it was never started (or `down` stopped it). */
   pid: number | null;
   running: boolean;
+  /** up, or the Argo CD supervisor (bootstrap mode: the part runs only while bootstrap's install is in the cluster). */
+  startedBy: Exclude<PartStarter, 'nobody'>;
   rssMiB: number | null;
   endpoint: string;
   log: string;
@@ -23,25 +27,40 @@ export interface SandboxStatus {
   kubeconfig: string;
   kubernetes: { server: string; version: string | null };
   temporal: { address: string; namespace: string; ui: string };
-  /** Argo CD's API; version is what GET /api/version answers (null when it does not). */
-  argocd: { url: string; version: string | null; username: string; passwordFile: string };
+  /**
+   * Argo CD's API; version is what GET /api/version answers (null when it does not). In bootstrap mode
+   * `supervisor` says whether bootstrap has installed Argo CD yet (null when the supervisor does not run).
+   */
+  argocd: {
+    mode: ArgoCdMode;
+    url: string;
+    version: string | null;
+    username: string;
+    passwordFile: string;
+    supervisor?: Pick<SupervisorReport, 'state' | 'detail' | 'at'> | null;
+  };
   /** The stack sources Argo CD reads; revision is the branch's head (null before the first up). */
   git: { url: string; path: string; branch: string; revision: string | null };
   parts: PartStatus[];
-  /** Every part runs. */
+  /** Every part `up` starts runs (in bootstrap mode the supervised Argo CD parts may wait for bootstrap). */
   running: boolean;
   coldStartSeconds: number | null;
 }
 
-async function partStatuses(config: SandboxConfig, layout: SandboxLayout): Promise<PartStatus[]> {
+async function partStatuses(config: SandboxConfig, layout: SandboxLayout, mode: ArgoCdMode): Promise<PartStatus[]> {
+  const parts = sandboxParts.flatMap((part) => {
+    const starter = startedBy(part, mode);
+    return starter === 'nobody' ? [] : [{ part, starter }];
+  });
   return Promise.all(
-    sandboxParts.map(async (part) => {
+    parts.map(async ({ part, starter }) => {
       const record = await readPidRecord(layout, part.name);
       const running = record !== undefined && isRunning(record);
       return {
         name: part.name,
         pid: record?.pid ?? null,
         running,
+        startedBy: starter,
         rssMiB: running && record ? (residentMiB(record.pid) ?? null) : null,
         endpoint: part.endpoint(config),
         log: logFilePath(layout, part.name),
@@ -75,7 +94,8 @@ async function argoCdVersion(url: string): Promise<string | null> {
 export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxStatus> {
   const layout = sandboxLayout(baseConfig);
   const config = await recordedConfig(baseConfig, layout);
-  const parts = await partStatuses(config, layout);
+  const parts = await partStatuses(config, layout, config.argocdMode);
+  const supervisor = config.argocdMode === 'bootstrap' ? await readSupervisorReport(layout) : undefined;
   const server = `https://${config.host}:${config.ports.apiserver}`;
   const apiserverRunning = parts.some((part) => part.name === 'kube-apiserver' && part.running);
   return {
@@ -88,6 +108,8 @@ export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxS
       ui: `http://${config.host}:${config.ports.temporalUi}`,
     },
     argocd: {
+      mode: config.argocdMode,
+      ...(config.argocdMode === 'bootstrap' ? { supervisor: supervisor ? { state: supervisor.state, detail: supervisor.detail, at: supervisor.at } : null } : {}),
       url: argoCdUrl(config),
       version: parts.some((part) => part.name === 'argocd-server' && part.running) ? await argoCdVersion(argoCdUrl(config)) : null,
       username: argoCdAdmin,
@@ -100,7 +122,7 @@ export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxS
       revision: await headRevision(layout.gitRepo).catch(() => null),
     },
     parts,
-    running: parts.every((part) => part.running),
+    running: parts.every((part) => part.running || part.startedBy !== 'up'),
     coldStartSeconds: (await readRecord(layout))?.coldStartSeconds ?? null,
   };
 }

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
+  argoCdModes,
   commitFiles,
   logFilePath,
   partNames,
@@ -14,6 +15,8 @@ import {
   sandboxUp,
   sandboxWipeCluster,
   sandboxVariables,
+  superviseArgoCd,
+  type ArgoCdMode,
   type FileChange,
   type SandboxConfig,
   type SandboxStatus,
@@ -21,12 +24,22 @@ import {
 import { CliError } from '../errors.js';
 import { sandboxWorkerName } from '../sandboxWorker.js';
 
-function configFromEnvironment(): SandboxConfig {
+function configFromEnvironment(argocdMode?: ArgoCdMode): SandboxConfig {
   try {
-    return sandboxConfig();
+    const config = sandboxConfig();
+    return argocdMode ? { ...config, argocdMode } : config;
   } catch (err) {
     throw new CliError(`baton sandbox: ${(err as Error).message}`, 2);
   }
+}
+
+/** `--argocd MODE` of up and wipe-cluster. */
+function argoCdModeOption(): Option {
+  return new Option(
+    '--argocd <mode>',
+    "preinstalled: the sandbox installs Argo CD's CRDs and configuration and runs it; bootstrap: the cluster starts without Argo CD, " +
+      "which runs once bootstrap installs it (default: the sandbox's current mode, else preinstalled; BATON_SANDBOX_ARGOCD)",
+  ).choices(argoCdModes);
 }
 
 /** Sandbox failures are explained in their message (with the part's log tail): no stack trace. */
@@ -48,9 +61,16 @@ export function buildTools(config: SandboxConfig): Promise<void> {
   });
 }
 
+function partState(part: SandboxStatus['parts'][number]): string {
+  if (part.running) return `running  pid ${part.pid}  ${part.rssMiB ?? '?'} MiB`;
+  if (part.startedBy === 'argocd-supervisor') return 'not running (waits for bootstrap)';
+  return part.pid ? `NOT RUNNING (pid ${part.pid} exited)` : 'stopped';
+}
+
 function renderStatus(status: SandboxStatus): string {
+  const supervisor = status.argocd.supervisor;
   const rows = status.parts.map((part) => {
-    const state = part.running ? `running  pid ${part.pid}  ${part.rssMiB ?? '?'} MiB` : part.pid ? `NOT RUNNING (pid ${part.pid} exited)` : 'stopped';
+    const state = partState(part);
     return `  ${part.name.padEnd(30)} ${state.padEnd(34)} ${part.endpoint}`;
   });
   const total = status.parts.reduce((sum, part) => sum + (part.rssMiB ?? 0), 0);
@@ -61,6 +81,7 @@ function renderStatus(status: SandboxStatus): string {
     `kubernetes  ${status.kubernetes.server} (${status.kubernetes.version ?? 'not answering'}); kubeconfig ${status.kubeconfig}`,
     `temporal    ${status.temporal.address} (namespace ${status.temporal.namespace}); UI ${status.temporal.ui}`,
     `argocd      ${status.argocd.url} (${status.argocd.version ?? 'not answering'}); user ${status.argocd.username}, password in ${status.argocd.passwordFile}`,
+    `            mode ${status.argocd.mode}${supervisor ? `: ${supervisor.detail}` : supervisor === null ? ': the supervisor does not run' : ''}`,
     `git         ${status.git.url} (branch ${status.git.branch}${status.git.revision ? ` at ${status.git.revision.slice(0, 12)}` : ''})`,
   ].join('\n');
 }
@@ -84,8 +105,9 @@ export function registerSandboxCommands(program: Command): void {
     .command('up')
     .description('build what is missing, then start every part not already running and wait until each is ready')
     .option('--no-build', 'do not run scripts/build-tools.sh first')
-    .action(async (options: { build: boolean }) => {
-      const config = configFromEnvironment();
+    .addOption(argoCdModeOption())
+    .action(async (options: { build: boolean; argocd?: ArgoCdMode }) => {
+      const config = configFromEnvironment(options.argocd);
       if (options.build) await buildTools(config);
       const status = await explained(() => sandboxUp(config, (line) => process.stdout.write(`${line}\n`)));
       process.stdout.write(
@@ -116,9 +138,21 @@ export function registerSandboxCommands(program: Command): void {
     .command('wipe-cluster')
     .description("simulate cluster loss: delete the cluster's state (etcd) and start it again empty; Temporal keeps every run's history")
     .option('--yes', 'confirm: every object in the sandbox cluster is lost')
-    .action(async (options: { yes?: boolean }) => {
+    .addOption(argoCdModeOption())
+    .action(async (options: { yes?: boolean; argocd?: ArgoCdMode }) => {
       if (!options.yes) throw new CliError('wipe-cluster deletes every object in the sandbox cluster; pass --yes to confirm', 2);
-      await explained(() => sandboxWipeCluster(configFromEnvironment(), (line) => process.stdout.write(`${line}\n`)));
+      await explained(() => sandboxWipeCluster(configFromEnvironment(options.argocd), (line) => process.stdout.write(`${line}\n`)));
+    });
+
+  // Started by `up` in bootstrap mode, as the part argocd-supervisor; not for people.
+  sandbox
+    .command('supervise-argocd', { hidden: true })
+    .description("run Argo CD's controller and server while bootstrap's install of Argo CD is in the sandbox cluster, until SIGTERM")
+    .action(async () => {
+      const stop = new AbortController();
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
+      const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      await explained(() => superviseArgoCd(configFromEnvironment('bootstrap'), say, stop.signal));
     });
 
   sandbox

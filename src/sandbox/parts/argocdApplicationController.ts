@@ -26,6 +26,7 @@ export const argocdApplicationController: SandboxPart = {
   ],
   env: (context) => ({ ...argoCdEnv('argocd-application-controller', context), ARGOCD_CONTROLLER_REPLICAS: '1', HOSTNAME: 'argocd-application-controller-0' }),
   prepare: ensureArgoCdInstalled,
+  argoCdWorkload: { kind: 'StatefulSet', name: 'argocd-application-controller' },
   ready: async ({ config }) => {
     await expectOk(`http://${config.host}:${config.ports.argocdControllerMetrics}/healthz`);
   },

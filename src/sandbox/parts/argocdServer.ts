@@ -28,6 +28,7 @@ export const argocdServer: SandboxPart = {
   ],
   env: (context) => argoCdEnv('argocd-server', context),
   prepare: ensureArgoCdInstalled,
+  argoCdWorkload: { kind: 'Deployment', name: 'argocd-server' },
   ready: async ({ config }) => {
     const body = await expectOk(`${argoCdUrl(config)}/api/version`);
     const version = (JSON.parse(body) as { Version?: string }).Version;

@@ -1,6 +1,7 @@
 import { argocdApplicationController } from './argocdApplicationController.js';
 import { argocdRepoServer } from './argocdRepoServer.js';
 import { argocdServer } from './argocdServer.js';
+import { argocdSupervisor } from './argocdSupervisor.js';
 import { etcd } from './etcd.js';
 import { kubeApiserver } from './kubeApiserver.js';
 import { kubeControllerManager } from './kubeControllerManager.js';
@@ -10,7 +11,8 @@ import type { PartName, SandboxPart } from './part.js';
 import { redis } from './redis.js';
 import { temporal } from './temporal.js';
 
-export type { PartContext, PartName, SandboxPart } from './part.js';
+export { startedBy } from './part.js';
+export type { PartContext, PartName, PartStarter, SandboxPart } from './part.js';
 
 /** Every part, dependencies before dependents (the order `down` reverses). */
 export const sandboxParts: SandboxPart[] = [
@@ -24,6 +26,7 @@ export const sandboxParts: SandboxPart[] = [
   argocdRepoServer,
   argocdApplicationController,
   argocdServer,
+  argocdSupervisor,
 ];
 
 export function partNamed(name: string): SandboxPart | undefined {

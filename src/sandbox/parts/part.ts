@@ -1,5 +1,5 @@
 import type { ArgoCdRelease } from '../argocd.js';
-import type { SandboxConfig } from '../config.js';
+import type { ArgoCdMode, SandboxConfig } from '../config.js';
 import type { SandboxLayout } from '../layout.js';
 import type { SandboxTokens } from '../pki.js';
 
@@ -13,7 +13,8 @@ export type PartName =
   | 'redis'
   | 'argocd-repo-server'
   | 'argocd-application-controller'
-  | 'argocd-server';
+  | 'argocd-server'
+  | 'argocd-supervisor';
 
 /** What every part's command line and readiness probe may need. */
 export interface PartContext {
@@ -53,4 +54,19 @@ export interface SandboxPart {
   prepare?(context: PartContext): Promise<PrepareOutcome | void>;
   /** Resolves once when the part serves; rejects with the reason otherwise. */
   ready(context: PartContext): Promise<void>;
+  /** The Argo CD modes it runs in (default: every mode). */
+  modes?: ArgoCdMode[];
+  /**
+   * In the bootstrap mode, the Argo CD workload bootstrap installs for this process: the supervisor runs
+   * the process while that workload (and Argo CD's CRDs and configuration) is in the cluster.
+   */
+  argoCdWorkload?: { kind: 'Deployment' | 'StatefulSet'; name: string };
+}
+
+/** Who starts a part: `up` itself, the Argo CD supervisor (bootstrap mode), or nobody (not in this mode). */
+export type PartStarter = 'up' | 'argocd-supervisor' | 'nobody';
+
+export function startedBy(part: SandboxPart, mode: ArgoCdMode): PartStarter {
+  if (part.modes && !part.modes.includes(mode)) return 'nobody';
+  return mode === 'bootstrap' && part.argoCdWorkload ? 'argocd-supervisor' : 'up';
 }
