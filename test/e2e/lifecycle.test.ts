@@ -1,26 +1,26 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ArgoCdClient } from '../../src/activities/argocd/index.js';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
-import { commitFiles, sandboxConfig, sandboxDown, sandboxUp, sandboxWipeCluster, shiftedPorts, type SandboxStatus } from '../../src/sandbox/index.js';
-import { argoCdRelease } from '../../src/sandbox/index.js';
+import { argoCdRelease, commitFiles, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
 import { installRuntimeLogger } from '../../src/worker/runtime.js';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { zoneActivities } from '../../src/worker/zoneActivities.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
+import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
 import { workflowBundle } from '../support/temporal.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
 const exec = promisify(execFile);
 
-/** A sandbox of its own (ports moved by 20000), so the cluster starts empty and teardown can be compared with it. */
-const env: NodeJS.ProcessEnv = { ...process.env, ...shiftedPorts(20_000) };
+/** A sandbox of its own whose cluster starts empty (Argo CD too), so teardown can be compared with it. */
+let sandbox: EmptyClusterSandbox;
+let env: NodeJS.ProcessEnv;
 const workflowId = 'baton/demo/e2e';
 const prefix = 'e2e';
 const brokenStack = 'monitoring';
@@ -91,10 +91,11 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
   before(async () => {
     // The runs' progress is in `baton status`; BATON_LOG_LEVEL=INFO shows the workers' logs too.
     installRuntimeLogger('WARN');
-    env.BATON_SANDBOX_DIR = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
-    status = await sandboxUp(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
+    sandbox = await emptyClusterSandbox();
+    ({ env, status } = sandbox);
     before_ = await clusterShape();
-    const manifests = (await argoCdRelease(sandboxConfig(env))).manifestsDir;
+    assert.deepEqual(before_.crds, [], 'the cluster starts without CRDs, Argo CD\'s included');
+    const manifests = (await argoCdRelease(sandbox.config)).manifestsDir;
     connection = await NativeConnection.connect({ address: status.temporal.address });
     workers = await createWorkers({
       connection,
@@ -117,8 +118,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
     await connection?.close();
-    await sandboxDown(sandboxConfig(env));
-    if (env.BATON_SANDBOX_DIR) await rm(env.BATON_SANDBOX_DIR, { recursive: true, force: true });
+    await sandbox?.remove();
   });
 
   it('a broken stack stops the run in phase 2 with the partial platform shown explicitly', async () => {
@@ -189,9 +189,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
 
     assert.deepEqual(await createClusterActivities({ kubeconfig: status.kubeconfig }).findOrphans({ platform: 'demo' }), []);
     const after_ = await clusterShape();
-    assert.deepEqual(after_.namespaces, before_.namespaces.filter((name) => name !== 'namespace/argocd'), 'namespaces as before bootstrap');
-    assert.deepEqual(after_.clusterRoles, before_.clusterRoles, 'cluster roles as before bootstrap');
-    assert.deepEqual(after_.crds, before_.crds.filter((name) => !name.endsWith('.argoproj.io')), 'CRDs as before bootstrap');
+    assert.deepEqual(after_, before_, 'namespaces, CRDs and cluster roles as before bootstrap');
   });
 
   it('the run replays against the current code and reports its incident timeline', async () => {
@@ -204,11 +202,9 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
   });
 
   it('after the cluster is lost, a new run of the same platform starts again from phase 0 and succeeds', async () => {
-    // Teardown removed Argo CD with the platform; the sandbox puts back what its own Argo CD needs, as `baton up` does.
-    await sandboxUp(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
     await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
     await stateWhen((s) => s.phase.number === 3, 600_000);
-    const lost = await sandboxWipeCluster(sandboxConfig(env), (line) => process.stderr.write(`${line}\n`));
+    const lost = await sandboxWipeCluster(sandbox.config, (line) => process.stderr.write(`${line}\n`));
     assert.equal(lost.temporal.address, status.temporal.address);
     assert.equal((await kubectl('get', 'namespaces', '-l', 'baton.dev/platform=demo', '-o', 'name')).trim(), '', 'the platform is gone with the cluster');
     assert.match(await baton('abort', workflowId, '--reason', 'the cluster was lost'), /abort accepted/);

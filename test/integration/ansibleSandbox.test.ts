@@ -7,7 +7,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnsibleActivities } from '../../src/activities/ansible/index.js';
 import type { PlaybookName, PlaybookSummary } from '../../src/activities/interfaces.js';
-import { argoCdRelease, sandboxConfig } from '../../src/sandbox/index.js';
+import { argoCdRelease, sandboxStatus } from '../../src/sandbox/index.js';
 import {
   apiRequest,
   kubectl,
@@ -18,12 +18,15 @@ import {
   tokenCan,
   writeTokenKubeconfig,
 } from '../support/ansibleCluster.js';
-import { restoreSandbox, sandbox } from '../support/sandbox.js';
+import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
 
 const features = { argoEvents: true, argoRollouts: true, kargo: false };
-/** Set from the sandbox (started, or reused, before the tests): a missing part fails the run, saying what is missing. */
+/** Set from the sandbox started before the tests: a missing part fails the run, saying what is missing. */
+let sandbox: EmptyClusterSandbox;
 let kubeconfig = '';
 let manifestsDir = '';
+/** The pinned Argo CD release's version, which the sandbox's Argo CD reports once bootstrap installed it. */
+let argoCdVersion = '';
 let argocd = { url: '', passwordFile: '' };
 
 function settings(kubeconfigPath = kubeconfig, manifests = manifestsDir) {
@@ -70,25 +73,34 @@ async function statusWithin(limitMs: number, expected: number, send: () => Promi
   return status;
 }
 
+/** Polls the sandbox's status until Argo CD's version is `expected` (its API answers, or not); the last version seen. */
+async function argoCdVersionWithin(limitMs: number, expected: string | null): Promise<string | null> {
+  const deadline = Date.now() + limitMs;
+  let version = (await sandboxStatus(sandbox.config)).argocd.version;
+  while (version !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    version = (await sandboxStatus(sandbox.config)).argocd.version;
+  }
+  return version;
+}
+
 describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
   before(async () => {
-    const status = await sandbox();
-    kubeconfig = status.kubeconfig;
-    argocd = { url: status.argocd.url, passwordFile: status.argocd.passwordFile };
-    manifestsDir = (await argoCdRelease(sandboxConfig())).manifestsDir;
-    // Phase 1 starts from a cluster without this platform's bootstrap objects; the sandbox's own
-    // Argo CD processes get their CRDs and configuration back at once.
-    await runPlaybook('teardown');
-    await restoreSandbox();
+    // Phase 1 starts from a cluster with no Argo CD object at all; the sandbox runs Argo CD once bootstrap installed it.
+    sandbox = await emptyClusterSandbox();
+    kubeconfig = sandbox.status.kubeconfig;
+    argocd = { url: sandbox.status.argocd.url, passwordFile: sandbox.status.argocd.passwordFile };
+    ({ manifestsDir, version: argoCdVersion } = await argoCdRelease(sandbox.config));
   });
 
   after(async () => {
-    await kubectl(kubeconfig, 'delete', 'clusterrolebinding', 'baton-bootstrap-it', '--ignore-not-found');
-    await kubectl(kubeconfig, 'delete', 'serviceaccount', '-n', 'kube-system', 'baton-bootstrap', '--ignore-not-found');
-    await kubectl(kubeconfig, 'delete', 'secret', '-n', 'kube-system', 'baton-bootstrap-initial', '--ignore-not-found');
+    await sandbox?.remove();
   });
 
   it('bootstraps from scratch, then a second run changes nothing', { timeout: 600_000 }, async () => {
+    assert.equal((await kubectl(kubeconfig, 'get', 'crd', '-o', 'name')).trim(), '', 'no CRDs before bootstrap');
+    assert.equal((await kubectl(kubeconfig, 'get', 'namespace', 'argocd', '--ignore-not-found', '-o', 'name')).trim(), '', 'no argocd namespace');
+    assert.equal(sandbox.status.argocd.version, null, "Argo CD's API does not answer before bootstrap");
     const first = await runPlaybook('bootstrap');
     assert.equal(first.failed, 0);
     assert.ok(first.changed > 0, `the first run changed ${first.changed} tasks`);
@@ -101,6 +113,7 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
     assert.equal(root, `${testPlatform} baton`);
     const accounts = await kubectl(kubeconfig, 'get', 'configmap', '-n', 'argocd', 'argocd-cm', '-o', 'jsonpath={.data.accounts\\.baton}');
     assert.equal(accounts, 'apiKey');
+    assert.equal(await argoCdVersionWithin(60_000, argoCdVersion), argoCdVersion, "the sandbox runs Argo CD once bootstrap's install is in the cluster");
   });
 
   it('gives the automation ServiceAccount only what the cluster activities need', { timeout: 60_000 }, async () => {
@@ -211,6 +224,7 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
     assert.deepEqual(await labelledObjects(kubeconfig, testPlatform), []);
     const again = await runPlaybook('teardown');
     assert.equal(again.changed, 0, 'teardown is re-runnable');
-    await restoreSandbox();
+    assert.equal((await kubectl(kubeconfig, 'get', 'crd', '-o', 'name')).trim(), '', "no CRDs left, Argo CD's included");
+    assert.equal(await argoCdVersionWithin(30_000, null), null, "the sandbox stopped Argo CD with its install's removal");
   });
 });

@@ -1,4 +1,7 @@
-import { sandboxConfig, sandboxUp, type SandboxStatus } from '../../src/sandbox/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sandboxConfig, sandboxDown, sandboxUp, shiftedPorts, type SandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
 
 let running: Promise<SandboxStatus> | undefined;
 
@@ -18,4 +21,33 @@ export function sandbox(): Promise<SandboxStatus> {
 export function restoreSandbox(): Promise<SandboxStatus> {
   running = sandboxUp(sandboxConfig(), (line) => process.stderr.write(`${line}\n`));
   return running;
+}
+
+/** A sandbox of a test's own whose cluster starts without any Argo CD object, and how to remove it. */
+export interface EmptyClusterSandbox {
+  /** The environment that names it (ports, state folder, Argo CD mode), for the baton CLI and sandbox functions. */
+  env: NodeJS.ProcessEnv;
+  config: SandboxConfig;
+  status: SandboxStatus;
+  /** Stops every part and deletes its state folder. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A second sandbox (every port moved by 20000, state in a temporary folder) in the bootstrap Argo CD
+ * mode: phase 1 installs Argo CD into an empty cluster, and teardown can be compared with that cluster.
+ */
+export async function emptyClusterSandbox(): Promise<EmptyClusterSandbox> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...shiftedPorts(20_000), BATON_SANDBOX_ARGOCD: 'bootstrap', BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-empty-')) };
+  const config = sandboxConfig(env);
+  const status = await sandboxUp(config, (line) => process.stderr.write(`${line}\n`));
+  return {
+    env,
+    config,
+    status,
+    remove: async () => {
+      await sandboxDown(config);
+      await rm(config.stateDir, { recursive: true, force: true });
+    },
+  };
 }
