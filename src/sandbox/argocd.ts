@@ -97,7 +97,10 @@ async function ensureAdminPassword(config: SandboxConfig, layout: SandboxLayout)
   return hash;
 }
 
-/** Argo CD has no health check for Application objects unless argocd-cm restores it (app of apps). */
+/**
+ * Argo CD has no health check for Application objects unless argocd-cm restores it (app of apps).
+ * Bootstrap's argocd_config role sets the same text, so the two field managers agree.
+ */
 const applicationHealth = `hs = {}
 hs.status = "Progressing"
 hs.message = ""

@@ -7,3 +7,4 @@ export { sandboxStatus, type PartStatus, type SandboxStatus } from './status.js'
 export { partNames, partNamed, type PartName } from './parts/index.js';
 export { sandboxLayout, type SandboxLayout } from './layout.js';
 export { logFilePath, processesMentioning } from './processes.js';
+export { lastArgoCdMode } from './record.js';

@@ -22,7 +22,7 @@ import {
   type PidRecord,
   type StopOutcome,
 } from './processes.js';
-import { readRecord, recordedConfig, writeRecord } from './record.js';
+import { lastArgoCdMode, readRecord, recordedConfig, writeRecord } from './record.js';
 import { sandboxStatus, type SandboxStatus } from './status.js';
 
 /** Receives one line per step, for people watching. */
@@ -155,8 +155,7 @@ export async function partContext(config: SandboxConfig, say: Progress): Promise
  * the mode of a cluster that exists would mix the two: it needs an empty cluster.
  */
 async function upMode(config: SandboxConfig, layout: SandboxLayout): Promise<ArgoCdMode> {
-  const record = await readRecord(layout);
-  const recorded = record ? (record.argocdMode ?? 'preinstalled') : undefined;
+  const recorded = await lastArgoCdMode(layout);
   const mode = config.argocdMode ?? recorded ?? 'preinstalled';
   if (recorded && mode !== recorded && existsSync(layout.etcdDataDir)) {
     throw new SandboxError(

@@ -31,7 +31,13 @@ export async function writeRecord(layout: SandboxLayout, record: SandboxRecord):
  */
 export async function recordedConfig(config: SandboxConfig, layout: SandboxLayout): Promise<SandboxConfig & { argocdMode: ArgoCdMode }> {
   const record = await readRecord(layout);
-  const argocdMode = record ? (record.argocdMode ?? 'preinstalled') : (config.argocdMode ?? 'preinstalled');
+  const argocdMode = (await lastArgoCdMode(layout)) ?? config.argocdMode ?? 'preinstalled';
   // Ports of parts added since that up come from the environment.
   return record ? { ...config, ports: { ...config.ports, ...record.ports }, argocdMode } : { ...config, argocdMode };
+}
+
+/** The Argo CD mode the sandbox in this state folder was last brought up with; undefined before its first up. */
+export async function lastArgoCdMode(layout: SandboxLayout): Promise<ArgoCdMode | undefined> {
+  const record = await readRecord(layout);
+  return record ? (record.argocdMode ?? 'preinstalled') : undefined;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { sandboxConfig, sandboxUp } from '../../sandbox/index.js';
+import { lastArgoCdMode, sandboxConfig, sandboxLayout, sandboxUp, type SandboxConfig } from '../../sandbox/index.js';
 import { formatDuration } from '../../spec/duration.js';
 import { loadPlatformSpec } from '../../spec/load.js';
 import { defaultTaskQueuePrefix } from '../../workflows/taskQueues.js';
@@ -8,6 +8,22 @@ import { temporalUiLink } from '../client.js';
 import { failed, settled, startLifecycle, watchLifecycle } from '../lifecycleRun.js';
 import { ensureSandboxWorker } from '../sandboxWorker.js';
 import { buildTools, explained } from './sandbox.js';
+
+/**
+ * A new sandbox starts without Argo CD, so phase 1 installs it and teardown returns the cluster to
+ * empty; a sandbox that exists keeps the mode it was made with (BATON_SANDBOX_ARGOCD chooses).
+ */
+async function upConfig(say: (line: string) => void): Promise<SandboxConfig> {
+  const config = sandboxConfig();
+  const last = await lastArgoCdMode(sandboxLayout(config));
+  if (last === 'preinstalled' && !config.argocdMode) {
+    say(
+      "[sandbox] this sandbox runs Argo CD preinstalled (the sandbox's own CRDs and configuration stay after teardown); " +
+        'for a cluster that starts empty: `baton sandbox wipe-cluster --yes --argocd bootstrap`',
+    );
+  }
+  return { ...config, argocdMode: config.argocdMode ?? last ?? 'bootstrap' };
+}
 
 /**
  * `baton up`: the whole main job on the sandbox. Builds what is missing, starts the sandbox and a
@@ -23,8 +39,8 @@ export function registerUpCommand(program: Command): void {
     .option('--no-build', 'do not run scripts/build-tools.sh first')
     .action(async (file: string, options: { env: string; build: boolean }) => {
       const began = Date.now();
-      const config = sandboxConfig();
       const say = (line: string) => process.stdout.write(`${line}\n`);
+      const config = await upConfig(say);
       const loaded = await loadPlatformSpec(file);
       if (options.build) await buildTools(config);
       const status = await explained(() => sandboxUp(config, say));
