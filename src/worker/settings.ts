@@ -19,6 +19,8 @@ export const workerSettingsSchema = z
     taskQueuePrefix: z.string().regex(/^[a-z0-9][-a-z0-9]*$/, 'must be lower-case letters, digits and "-"'),
     serve: z.array(z.enum(servedQueues)).min(1, 'name at least one of workflows, cluster, ansible, argocd'),
     kubeconfig: nonEmpty.optional(),
+    /** Written by rotation (ansible zone), read by the cluster zone instead of kubeconfig once it exists. */
+    automationKubeconfig: nonEmpty.optional(),
     argocd: z
       .object({
         url: z.url({ message: 'must be a URL such as http://127.0.0.1:18080' }),
@@ -43,7 +45,10 @@ export const workerSettingsSchema = z
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
 
 export function clusterSettings(settings: WorkerSettings): ClusterSettings {
-  return { ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}) };
+  return {
+    ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}),
+    ...(settings.automationKubeconfig ? { automationKubeconfig: settings.automationKubeconfig } : {}),
+  };
 }
 
 export function argoCdSettings(settings: WorkerSettings): ArgoCdSettings | undefined {
@@ -61,6 +66,7 @@ export function ansibleSettings(settings: WorkerSettings): AnsibleSettings | und
     ...(argocd ? { argocdUrl: argocd.url } : {}),
     ...(passwordFile ? { argocdAdminPasswordFile: passwordFile } : {}),
     ...(argocd?.tokenFile ? { argocdTokenFile: argocd.tokenFile } : {}),
+    ...(settings.automationKubeconfig ? { automationKubeconfigFile: settings.automationKubeconfig } : {}),
     ...(settings.source ? { source: settings.source } : {}),
   };
 }

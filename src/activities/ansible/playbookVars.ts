@@ -16,6 +16,7 @@ export function playbookVars(settings: AnsibleSettings, input: RunPlaybookInput)
     argocd_validate_certs: settings.argocdValidateCerts ?? true,
     argocd_admin_password_file: settings.argocdAdminPasswordFile ?? '',
     argocd_token_file: settings.argocdTokenFile ?? '',
+    automation_kubeconfig_file: settings.automationKubeconfigFile ?? '',
     ...(source ? { baton_repo_url: source.repoURL, baton_repo_revision: source.targetRevision } : {}),
   };
 }

@@ -14,6 +14,8 @@ export interface AnsibleSettings {
   argocdAdminPasswordFile?: string;
   /** Where rotation writes the `baton` account's Argo CD API token for the argocd zone's worker (0600). */
   argocdTokenFile?: string;
+  /** Where rotation writes the automation ServiceAccount's kubeconfig for the cluster zone's worker (0600); teardown removes it. */
+  automationKubeconfigFile?: string;
   /** The root Application's source, when the run does not name one. */
   source?: { repoURL: string; targetRevision: string };
   /** The folder holding ansible.cfg and the playbooks. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { tokenSubject } from '../tokenSubject.js';
 import { ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
 import { apiErrorSchema, applicationSchema, canISchema, applicationStreamLineSchema, sessionSchema, userInfoSchema, versionSchema, type Application, type ApplicationEvent } from './schemas.js';
 import type { ArgoCdSettings } from './settings.js';
@@ -30,16 +31,6 @@ function unreachable(url: string, err: unknown): ArgoCdUnreachableError {
   return new ArgoCdUnreachableError(`cannot reach Argo CD at ${url}: ${reason}`);
 }
 
-/** The `sub` claim of a JWT (the account an API token belongs to), without verifying it. */
-function tokenSubject(token: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown };
-    return typeof payload.sub === 'string' ? payload.sub.split(':')[0] : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Argo CD's REST API, typed and validated: session, Applications (get, upsert, sync, terminate, delete)
  * and the application event stream. Logs in lazily, keeps the token, and logs in again (or re-reads a
@@ -57,7 +48,8 @@ export class ArgoCdClient {
   async account(): Promise<string> {
     const credentials = this.settings.credentials;
     if ('username' in credentials) return credentials.username;
-    return tokenSubject(await this.currentToken()) ?? `the token in ${credentials.tokenFile}`;
+    // An API token's subject is `ACCOUNT:apiKey`.
+    return tokenSubject(await this.currentToken())?.split(':')[0] ?? `the token in ${credentials.tokenFile}`;
   }
 
   async version(signal?: AbortSignal): Promise<string> {

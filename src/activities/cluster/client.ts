@@ -3,8 +3,10 @@ import { HttpMethod } from '@kubernetes/client-node';
 
 /** Where the cluster zone's worker finds its credentials; fixed per worker. */
 export interface ClusterSettings {
-  /** A kubeconfig file; KUBECONFIG (or ~/.kube/config) when absent. */
+  /** The kubeconfig the worker starts with, and keeps for phase 0; KUBECONFIG (or ~/.kube/config) when absent. */
   kubeconfig?: string;
+  /** Where rotation writes the automation ServiceAccount's kubeconfig; used instead of kubeconfig once it exists. */
+  automationKubeconfig?: string;
   /** The most one API request may take. */
   requestTimeoutMs?: number;
 }

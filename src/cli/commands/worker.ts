@@ -14,6 +14,7 @@ interface WorkerOptions {
   serve: string;
   taskQueuePrefix: string;
   kubeconfig?: string;
+  automationKubeconfig?: string;
   argocdUrl?: string;
   argocdTokenFile?: string;
   argocdUsername?: string;
@@ -32,6 +33,7 @@ async function sandboxDefaults(): Promise<{ status: SandboxStatus; defaults: Par
     status,
     defaults: {
       kubeconfig: status.kubeconfig,
+      automationKubeconfig: sandboxLayout(config).automationKubeconfig,
       argocdUrl: status.argocd.url,
       argocdUsername: status.argocd.username,
       argocdPasswordFile: status.argocd.passwordFile,
@@ -51,6 +53,7 @@ function settingsFrom(options: WorkerOptions, tokenFile: string | undefined): Wo
     taskQueuePrefix: options.taskQueuePrefix,
     serve: options.serve.split(',').map((queue) => queue.trim()).filter(Boolean),
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.automationKubeconfig ? { automationKubeconfig: options.automationKubeconfig } : {}),
     ...(options.argocdUrl || credentials
       ? { argocd: { url: options.argocdUrl ?? '', credentials, ...(options.argocdProject ? { project: options.argocdProject } : {}), ...(tokenFile ? { tokenFile } : {}) } }
       : {}),
@@ -65,10 +68,15 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('run a worker: the workflow task queue and the activity queues of the trust zones it serves, until SIGINT/SIGTERM')
-    .option('--sandbox', 'use the sandbox: its Temporal, kubeconfig, Argo CD and manifests (each still overridable)')
+    .option('--sandbox', "use the sandbox: its Temporal, kubeconfig, automation kubeconfig path, Argo CD and manifests (each still overridable)")
     .option('--serve <queues>', `comma-separated, from ${servedQueues.join(', ')}`, servedQueues.join(','))
     .option('--task-queue-prefix <prefix>', 'task queue prefix shared with `baton deploy`', defaultTaskQueuePrefix)
-    .addOption(new Option('--kubeconfig <file>', 'cluster and ansible zones: the cluster credentials').env('BATON_KUBECONFIG'))
+    .addOption(new Option('--kubeconfig <file>', 'cluster and ansible zones: the cluster credentials (the cluster zone keeps them for preflight and the orphan check)').env('BATON_KUBECONFIG'))
+    .addOption(
+      new Option('--automation-kubeconfig <file>', "ansible zone: where rotation writes the automation ServiceAccount's kubeconfig; cluster zone: acts with it once it exists (re-read when it changes)").env(
+        'BATON_AUTOMATION_KUBECONFIG',
+      ),
+    )
     .addOption(new Option('--argocd-url <url>', "argocd zone: Argo CD's API").env('BATON_ARGOCD_URL'))
     .addOption(new Option('--argocd-token-file <file>', 'argocd zone: a file holding an API token (re-read after a 401)').env('BATON_ARGOCD_TOKEN_FILE'))
     .addOption(new Option('--argocd-username <name>', 'argocd zone: a local account, with --argocd-password-file').env('BATON_ARGOCD_USERNAME'))
