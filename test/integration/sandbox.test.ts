@@ -88,6 +88,7 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     assert.deepEqual(current.kubernetes, { server: 'https://127.0.0.1:26443', version: 'v1.34.4' });
     assert.deepEqual(current.temporal, { address: '127.0.0.1:27233', namespace: 'default', ui: 'http://127.0.0.1:28233' });
     assert.deepEqual(current.argocd, {
+      mode: 'preinstalled',
       url: 'http://127.0.0.1:28080',
       version: current.argocd.version,
       username: 'admin',
@@ -127,6 +128,18 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /kube-scheduler \(pid \d+\) is no longer running: starting it again/);
     assert.equal((await status()).status.running, true);
+  });
+
+  it('refuses to change the Argo CD mode of a cluster that exists, naming the command that does', async () => {
+    const current = await status();
+    assert.equal(current.status.argocd.mode, 'preinstalled');
+    assert.equal(current.status.parts.some((part) => part.name === 'argocd-supervisor'), false, 'no supervisor when Argo CD is preinstalled');
+    const refused = await baton('up', '--no-build', '--argocd', 'bootstrap');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /runs Argo CD preinstalled; bootstrap needs an empty cluster: `baton sandbox wipe-cluster --yes --argocd bootstrap`/);
+    const unknown = await baton('up', '--no-build', '--argocd', 'later');
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /argument 'later' is invalid. Allowed choices are preinstalled, bootstrap/);
   });
 
   it('prints a part’s log and refuses an unknown part', async () => {
