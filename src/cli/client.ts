@@ -1,4 +1,4 @@
-import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { connectClient } from '../worker/connection.js';
 import type { platformLifecycle } from '../workflows/platformLifecycle.js';
 import { CliError } from './errors.js';
@@ -18,6 +18,14 @@ export async function withClient<T>(fn: (client: Client, namespace: string) => P
   }
   try {
     return await fn(new Client({ connection: connected.connection, namespace: connected.namespace }), connected.namespace);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new CliError(
+        `no run with workflow id ${err.workflowId} in namespace ${connected.namespace} at ${process.env.TEMPORAL_ADDRESS ?? 'localhost:7233'}; ` +
+          '`baton deploy FILE --env ENV` starts one',
+      );
+    }
+    throw err;
   } finally {
     await connected.connection.close();
   }
