@@ -28,3 +28,9 @@ export function heartbeatWhile(progress: () => unknown): () => void {
 export function cancellationSignal(): AbortSignal | undefined {
   return activityContext()?.cancellationSignal;
 }
+
+/** A signal that aborts on the activity's cancellation and after `ms`, whichever comes first. */
+export function deadlineSignal(ms: number): AbortSignal {
+  const cancelled = cancellationSignal();
+  return AbortSignal.any([AbortSignal.timeout(ms), ...(cancelled ? [cancelled] : [])]);
+}

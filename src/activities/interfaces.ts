@@ -121,6 +121,28 @@ export interface ApplicationStatus {
   healthSince?: string;
 }
 
+/** What the workflow last knew of an Application's sync and health. */
+export interface LiveStatus {
+  sync: string;
+  health: string;
+}
+
+/** One of the platform's Applications, as the steady-state watch follows it. */
+export interface WatchedApplication {
+  stack: string;
+  application: string;
+  /** The AppProject; the worker's configured project takes its place when it names one. */
+  project: string;
+  known: LiveStatus;
+}
+
+/** An Application whose sync or health is no longer what the workflow knew, with Argo CD's account of why. */
+export interface ApplicationChange extends LiveStatus {
+  stack: string;
+  application: string;
+  message: string;
+}
+
 export interface ArgoCdActivities {
   /** Waits until Argo CD's API answers and accepts a login. */
   awaitArgoCdOperational(input: { credentialsRef?: string }): Promise<{ version: string }>;
@@ -133,4 +155,9 @@ export interface ArgoCdActivities {
    * the cluster zone to remove.
    */
   deleteApplication(target: StackTarget): Promise<{ application: string; existed: boolean; retained?: ManagedObject[] }>;
+  /**
+   * Phase 3: follows Argo CD's events for the Applications and returns as soon as one's sync or health
+   * differs from what the workflow knew; no changes once `maxWatchMs` has passed, so the workflow can loop.
+   */
+  watchPlatformApplications(input: { applications: WatchedApplication[]; maxWatchMs: number }): Promise<{ changes: ApplicationChange[] }>;
 }

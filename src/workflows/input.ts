@@ -14,6 +14,8 @@ export const timeoutsSchema = z
     /** Added to a stack's healthTimeout for the activity that waits for health. */
     healthGrace: duration.default('1m'),
     orphanCheck: duration.default('5m'),
+    /** How long one steady-state watch of Argo CD lasts before the run looks again (and may continue as new). */
+    steadyStateWatch: duration.default('10m'),
   })
   .strict();
 export type Timeouts = z.infer<typeof timeoutsSchema>;

@@ -6,6 +6,7 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -34,6 +35,7 @@ import { describeFailure } from './failures.js';
 import { lifecycleInputSchema, type LifecycleInput, type LifecycleSettings } from './input.js';
 import { authorityAttribute, environmentAttribute, phaseAttribute, platformAttribute } from './searchAttributes.js';
 import { phase, type Holder, type LifecycleState, type StackState } from './state.js';
+import { steadyStateWatchPatch, watchSteadyState } from './steadyState.js';
 
 const now = () => new Date().toISOString();
 
@@ -229,7 +231,7 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
     enterPhase(4);
     const request = control.teardown ?? {};
     if (state.authority.platform === 'deployment') transfer('deployment', 'orchestration', describeRequest('teardown', request));
-    for (const s of state.stacks) Object.assign(s, { status: 'pending', attempts: 0, message: null });
+    for (const s of state.stacks) Object.assign(s, { status: 'pending', attempts: 0, message: null, live: undefined });
     control.teardown = null;
     if (!(await untilStacksDone('delete'))) return finish('aborted');
     state.holderIds.bootstrap = bootstrapWorkflowId(platform, environment);
@@ -283,7 +285,9 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
 
   enterPhase(3);
   state.waitingFor = 'teardown request';
-  await condition(() => control.teardown !== null || control.abort !== null || workflowInfo().continueAsNewSuggested);
+  const steadyStateEnds = () => control.teardown !== null || control.abort !== null || workflowInfo().continueAsNewSuggested;
+  if (patched(steadyStateWatchPatch)) await watchSteadyState(state, control, { platform, environment, taskQueuePrefix: prefix, timeouts: input.timeouts }, steadyStateEnds);
+  else await condition(steadyStateEnds);
   state.waitingFor = null;
   if (control.teardown) return teardown();
   if (control.abort) return finish('aborted');
@@ -328,6 +332,7 @@ function initialState(workflowId: string, platform: string, environment: string,
       message: null,
     })),
     ledger: [],
+    steadyStateEvents: [],
     startedAt: new Date().toISOString(),
   };
 }

@@ -11,6 +11,9 @@ export function phase(number: 0 | 1 | 2 | 3 | 4): Phase {
 export const stackStatusSchema = z.enum(['pending', 'deploying', 'healthy', 'failed', 'blocked', 'deleting', 'deleted']);
 export type StackStatus = z.infer<typeof stackStatusSchema>;
 
+/** A stack's Application as Argo CD last reported it in steady state. */
+export const liveStatusSchema = z.object({ sync: z.string(), health: z.string(), since: z.string() });
+
 export const stackStateSchema = z.object({
   name: z.string(),
   dependsOn: z.array(z.string()),
@@ -21,6 +24,8 @@ export const stackStateSchema = z.object({
   healthyAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   message: z.string().nullable(),
+  /** Set by the steady-state watch once Argo CD reports a change; absent while the stack is as deployed. */
+  live: liveStatusSchema.optional(),
 });
 export type StackState = z.infer<typeof stackStateSchema>;
 
@@ -43,6 +48,19 @@ export const ledgerEntrySchema = z.object({
 });
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
+/** A change Argo CD reported for a stack in steady state: drift, degradation, recovery. */
+export const steadyStateEventSchema = z.object({
+  stack: z.string(),
+  sync: z.string(),
+  health: z.string(),
+  message: z.string(),
+  at: z.string(),
+});
+export type SteadyStateEvent = z.infer<typeof steadyStateEventSchema>;
+
+/** How many steady-state events the state keeps: the most recent ones. */
+export const steadyStateEventLimit = 50;
+
 export const outcomeSchema = z.enum(['running', 'completed', 'aborted', 'torn-down', 'failed']);
 
 export const lifecycleStateSchema = z.object({
@@ -60,6 +78,8 @@ export const lifecycleStateSchema = z.object({
   credentialsRef: z.string().nullable(),
   stacks: z.array(stackStateSchema),
   ledger: z.array(ledgerEntrySchema),
+  /** The most recent steady-state events, oldest first (at most steadyStateEventLimit). */
+  steadyStateEvents: z.array(steadyStateEventSchema).max(steadyStateEventLimit).default([]),
   startedAt: z.string(),
 });
 export type LifecycleState = z.infer<typeof lifecycleStateSchema>;

@@ -1,13 +1,19 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, StackTarget } from '../../src/activities/interfaces.js';
+import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, LiveStatus, StackTarget } from '../../src/activities/interfaces.js';
 import type { TrustZone } from '../../src/workflows/taskQueues.js';
 
 export interface ActivityCall {
   activity: string;
   stack?: string;
   at: number;
-  phase: 'start' | 'end';
+  phase: 'start' | 'end' | 'cancelled';
+}
+
+/** Argo CD's view of a stack's Application, as the steady-state watch double reports it. */
+export interface LiveApplication extends LiveStatus {
+  message: string;
 }
 
 export interface DoubleOptions {
@@ -19,6 +25,8 @@ export interface DoubleOptions {
   onCall?: (call: ActivityCall) => void;
   /** Preflight checks that fail. Mutable: clear it to fix the cluster. */
   failingChecks?: Set<string>;
+  /** Argo CD's view of each stack in steady state; Healthy/Synced when absent. Mutable: set one to make the watch report it. */
+  liveApplications?: Map<string, LiveApplication>;
 }
 
 /**
@@ -29,7 +37,7 @@ export function activityDoubles(options: DoubleOptions = {}) {
   const calls: ActivityCall[] = [];
   let running = 0;
   let maxRunning = 0;
-  const record = (activity: string, phase: 'start' | 'end', stack?: string) => {
+  const record = (activity: string, phase: ActivityCall['phase'], stack?: string) => {
     const call = { activity, phase, at: Date.now(), ...(stack ? { stack } : {}) };
     calls.push(call);
     options.onCall?.(call);
@@ -90,6 +98,27 @@ export function activityDoubles(options: DoubleOptions = {}) {
       stackOf,
     ),
     deleteApplication: traced('deleteApplication', async (t) => ({ application: t.stack.name, existed: true }), stackOf),
+    watchPlatformApplications: traced('watchPlatformApplications', async ({ applications, maxWatchMs }) => {
+      const context = Context.current();
+      const deadline = Date.now() + maxWatchMs;
+      try {
+        while (Date.now() < deadline) {
+          for (const watched of applications) {
+            const live = options.liveApplications?.get(watched.stack) ?? { sync: 'Synced', health: 'Healthy', message: `${watched.application}: Healthy/Synced` };
+            if (live.sync !== watched.known.sync || live.health !== watched.known.health) {
+              return { changes: [{ stack: watched.stack, application: watched.application, ...live }] };
+            }
+          }
+          context.heartbeat();
+          await sleep(50, undefined, { signal: context.cancellationSignal });
+        }
+        return { changes: [] };
+      } catch (err) {
+        if (!context.cancellationSignal.aborted) throw err;
+        record('watchPlatformApplications', 'cancelled');
+        throw context.cancellationSignal.reason;
+      }
+    }),
   };
 
   const zones: Record<Exclude<TrustZone, 'promotion'>, object> = { cluster, ansible, argocd };

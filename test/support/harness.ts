@@ -18,6 +18,7 @@ export const testTimeouts = {
   heartbeat: '2s',
   healthGrace: '5s',
   orphanCheck: '10s',
+  steadyStateWatch: '5s',
 };
 
 export function uniqueName(base: string): string {

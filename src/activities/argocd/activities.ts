@@ -3,41 +3,23 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { durationMs, formatDuration } from '../../spec/duration.js';
 import { applicationName } from '../../spec/names.js';
-import { activityContext, cancellationSignal, heartbeatWhile } from '../heartbeat.js';
+import { activityContext, cancellationSignal, deadlineSignal, heartbeatWhile } from '../heartbeat.js';
 import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } from '../interfaces.js';
 import { stackApplication } from './application.js';
 import { ArgoCdClient } from './client.js';
-import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
-import { assessApplication, type HealthAssessment } from './health.js';
+import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError, guarded } from './errors.js';
+import { followApplication, reconnectDelayMs } from './follow.js';
+import { assessApplication, statusOf, type HealthAssessment } from './health.js';
 import type { Application } from './schemas.js';
 import type { ArgoCdSettings } from './settings.js';
+import { watchPlatformApplicationsActivity } from './watch.js';
 
 /** How a wait for health ends (a timeout aside). */
 type HealthOutcome = { healthy: ApplicationStatus } | { failed: Extract<HealthAssessment, { state: 'failed' }> };
 
-/** Pause before reopening a watch that ended, or before asking an unreachable Argo CD again. */
-const reconnectDelayMs = 1_000;
-
-function statusOf(app: Application): ApplicationStatus {
-  const status = app.status;
-  return {
-    application: app.metadata.name,
-    health: status?.health?.status ?? 'Unknown',
-    sync: status?.sync?.status ?? 'Unknown',
-    ...(status?.sync?.revision ? { revision: status.sync.revision } : {}),
-    ...(status?.health?.lastTransitionTime ? { healthSince: status.health.lastTransitionTime } : {}),
-  };
-}
-
 function describe(app: Application): string {
   const status = statusOf(app);
   return `${status.application}: ${status.health}/${status.sync}`;
-}
-
-/** A signal that aborts on the activity's cancellation and after `ms`, whichever comes first. */
-function deadlineSignal(ms: number): AbortSignal {
-  const cancelled = cancellationSignal();
-  return AbortSignal.any([AbortSignal.timeout(ms), ...(cancelled ? [cancelled] : [])]);
 }
 
 /**
@@ -47,15 +29,6 @@ function deadlineSignal(ms: number): AbortSignal {
 export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActivities {
   const client = new ArgoCdClient(settings);
   const projectOf = (target: StackTarget) => settings.project ?? target.platform;
-
-  /** Runs `call`, turning Argo CD's errors into activity failures that say whom to ask and what to fix. */
-  async function guarded<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      throw activityFailure(err, await client.account().catch(() => 'unknown'));
-    }
-  }
 
   /** Retries `call` while Argo CD says another operation holds the Application, until the activity is cancelled. */
   async function whenIdle<T>(name: string, call: () => Promise<T>, onBusy?: () => Promise<void>): Promise<T> {
@@ -68,27 +41,6 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
         await onBusy?.();
         await sleep(settings.operationInProgressBackoffMs ?? 2_000, undefined, { signal: cancellationSignal() });
       }
-    }
-  }
-
-  /**
-   * Follows the Application's event stream until `decide` returns a result. The stream is reopened when it
-   * ends or Argo CD is briefly unreachable; the deadline and cancellation end the wait.
-   */
-  async function follow<T>(project: string, name: string, signal: AbortSignal, decide: (app: Application | undefined) => T | undefined): Promise<T> {
-    for (;;) {
-      const initial = await client.getApplication(project, name, undefined, signal);
-      const decided = decide(initial);
-      if (decided !== undefined) return decided;
-      try {
-        for await (const event of client.watchApplication(name, signal)) {
-          const result = decide(event.type === 'DELETED' ? undefined : event.application);
-          if (result !== undefined) return result;
-        }
-      } catch (err) {
-        if (signal.aborted || !(err instanceof ArgoCdUnreachableError || err instanceof TypeError)) throw err;
-      }
-      await sleep(reconnectDelayMs, undefined, { signal });
     }
   }
 
@@ -117,7 +69,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
 
   async function ensureApplication(target: StackTarget): Promise<{ application: string; created: boolean }> {
     const manifest = stackApplication(target, settings);
-    return guarded(async () => {
+    return guarded(client, async () => {
       const existing = await client.getApplication(manifest.spec.project, manifest.metadata.name, undefined, cancellationSignal());
       await client.upsertApplication(manifest, cancellationSignal());
       log.info(existing ? 'Application updated' : 'Application created', { application: manifest.metadata.name, path: target.stack.path });
@@ -132,7 +84,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
   async function syncApplication(target: StackTarget): Promise<{ application: string; revision?: string }> {
     const name = applicationName(target.platform, target.environment, target.stack.name);
     const running = (app: Application | undefined) => app?.operation !== undefined || app?.status?.operationState?.phase === 'Running';
-    return guarded(async () => {
+    return guarded(client, async () => {
       const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
       if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, 'ArgoCdApplicationMissing');
       if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
@@ -156,8 +108,8 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const stop = heartbeatWhile(() => waitingFor.join('; '));
     const signal = deadlineSignal(timeoutMs);
     try {
-      const outcome = await guarded(() =>
-        follow<HealthOutcome>(projectOf(target), name, signal, (app) => {
+      const outcome = await guarded(client, () =>
+        followApplication<HealthOutcome>(client, projectOf(target), name, signal, (app) => {
           if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} was deleted while Baton waited for it to be Healthy`, 'ArgoCdApplicationMissing');
           last = app;
           const assessment = assessApplication(app);
@@ -195,7 +147,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     let progress = `deleting Application ${name} and its resources`;
     const stop = heartbeatWhile(() => ({ progress, retained }));
     try {
-      return await guarded(async () => {
+      return await guarded(client, async () => {
         const before = await client.getApplication(projectOf(target), name, undefined, cancellationSignal());
         if (before) {
           retained = (before.status?.resources ?? [])
@@ -205,7 +157,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
         activityContext()?.heartbeat({ progress, retained });
         const existed = await whenIdle(name, () => client.deleteApplication(projectOf(target), name, true, cancellationSignal()), () => client.terminateOperation(name, cancellationSignal()));
         const signal = cancellationSignal() ?? new AbortController().signal;
-        await follow(projectOf(target), name, signal, (app) => {
+        await followApplication(client, projectOf(target), name, signal, (app) => {
           if (!app) return true;
           progress = `waiting for Argo CD to delete ${describe(app)} (${app.status?.resources?.length ?? 0} resources left)`;
           return undefined;
@@ -218,5 +170,12 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     }
   }
 
-  return { awaitArgoCdOperational, ensureApplication, syncApplication, awaitApplicationHealthy, deleteApplication };
+  return {
+    awaitArgoCdOperational,
+    ensureApplication,
+    syncApplication,
+    awaitApplicationHealthy,
+    deleteApplication,
+    watchPlatformApplications: watchPlatformApplicationsActivity(client, settings),
+  };
 }

@@ -54,3 +54,12 @@ export function activityFailure(err: unknown, account: string): Error {
   if (err instanceof ArgoCdUnreachableError) return ApplicationFailure.retryable(err.message, 'ArgoCdUnreachable');
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/** Runs `call`, turning Argo CD's errors into activity failures that say whom to ask and what to fix. */
+export async function guarded<T>(client: { account(): Promise<string> }, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw activityFailure(err, await client.account().catch(() => 'unknown'));
+  }
+}

@@ -1,4 +1,17 @@
+import type { ApplicationStatus } from '../interfaces.js';
 import type { Application, ResourceResult, ResourceStatus } from './schemas.js';
+
+/** The Application's health and sync as Argo CD reports them ('Unknown' when it reports none). */
+export function statusOf(app: Application): ApplicationStatus {
+  const status = app.status;
+  return {
+    application: app.metadata.name,
+    health: status?.health?.status ?? 'Unknown',
+    sync: status?.sync?.status ?? 'Unknown',
+    ...(status?.sync?.revision ? { revision: status.sync.revision } : {}),
+    ...(status?.health?.lastTransitionTime ? { healthSince: status.health.lastTransitionTime } : {}),
+  };
+}
 
 /** Where an Application stands for a stack waiting to be Healthy. */
 export type HealthAssessment =
@@ -23,8 +36,8 @@ function unhealthyResources(app: Application, health: string): string[] {
     .map((resource) => `${resourceName(resource)}: ${health}${resource.health?.message ? ` (${resource.health.message})` : ''}`);
 }
 
-/** Everything not yet Healthy and Synced, for heartbeats and the timeout message. */
-function notReady(app: Application): string[] {
+/** The Application's health/sync and every resource not Healthy and Synced, with Argo CD's messages. */
+export function describeStatus(app: Application): string[] {
   const waiting = (app.status?.resources ?? []).flatMap((resource) => {
     const health = resource.health?.status;
     const problems = [
@@ -51,7 +64,7 @@ export function assessApplication(app: Application): HealthAssessment {
     return { state: 'failed', operationRunning: true, reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${operation.message ?? ''}`, ...failedResources(app)].join('\n  ') };
   }
   if (app.operation !== undefined || operation?.phase === 'Running' || operation?.phase === 'Terminating') {
-    return { state: 'progressing', waitingFor: [`sync of ${app.metadata.name} running${operation?.message ? `: ${operation.message}` : ''}`, ...notReady(app).slice(1)] };
+    return { state: 'progressing', waitingFor: [`sync of ${app.metadata.name} running${operation?.message ? `: ${operation.message}` : ''}`, ...describeStatus(app).slice(1)] };
   }
   if (operation?.phase === 'Failed' || operation?.phase === 'Error') {
     return { state: 'failed', reason: [`sync of ${app.metadata.name} failed: ${operation.message ?? operation.phase}`, ...failedResources(app)].join('\n  ') };
@@ -64,5 +77,5 @@ export function assessApplication(app: Application): HealthAssessment {
     return { state: 'failed', reason: [`${app.metadata.name} is Degraded${status.health.message ? `: ${status.health.message}` : ''}`, ...unhealthyResources(app, 'Degraded')].join('\n  ') };
   }
   if (status?.health?.status === 'Healthy' && status.sync?.status === 'Synced') return { state: 'healthy' };
-  return { state: 'progressing', waitingFor: notReady(app) };
+  return { state: 'progressing', waitingFor: describeStatus(app) };
 }

@@ -1,0 +1,83 @@
+import { CancellationScope, condition, isCancellation, log, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { ApplicationChange, ArgoCdActivities } from '../activities/interfaces.js';
+import { durationMs } from '../spec/duration.js';
+import { applicationName } from '../spec/names.js';
+import { zoneActivityOptions } from './activityOptions.js';
+import type { ControlRequests } from './control.js';
+import { describeFailure } from './failures.js';
+import type { Timeouts } from './input.js';
+import { steadyStateEventLimit, type LifecycleState } from './state.js';
+
+/** The marker of phase 3's Argo CD watch: runs started before it only wait for a request. */
+export const steadyStateWatchPatch = 'steady-state-watch';
+
+/** Argo CD being away for a while is no reason to leave steady state: the watch is retried without end. */
+const watchRetry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
+
+/** How a stack stands once deployed, until Argo CD reports otherwise. */
+const deployed = { sync: 'Synced', health: 'Healthy' };
+
+export interface SteadyStateTarget {
+  platform: string;
+  environment: string;
+  taskQueuePrefix: string;
+  timeouts: Timeouts;
+}
+
+/** Records a change as the stack's live status and as the latest of the bounded steady-state events. */
+export function recordChange(state: LifecycleState, change: ApplicationChange, at: string): void {
+  const stack = state.stacks.find((s) => s.name === change.stack);
+  if (stack) stack.live = { sync: change.sync, health: change.health, since: at };
+  const event = { stack: change.stack, sync: change.sync, health: change.health, message: change.message, at };
+  state.steadyStateEvents = [...state.steadyStateEvents, event].slice(-steadyStateEventLimit);
+}
+
+/**
+ * Phase 3: watches Argo CD's view of every stack's Application, one bounded watch after another, and
+ * records each change, until `ended()` (a teardown or abort request, or the server suggesting
+ * continueAsNew) cancels the watch. A watch that fails for good (credentials, permissions) becomes the
+ * run's error until resume.
+ */
+export async function watchSteadyState(state: LifecycleState, control: ControlRequests, target: SteadyStateTarget, ended: () => boolean): Promise<void> {
+  const { platform, environment, taskQueuePrefix, timeouts } = target;
+  const maxWatchMs = durationMs(timeouts.steadyStateWatch);
+  const argocd = proxyActivities<ArgoCdActivities>(
+    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, `${maxWatchMs + durationMs(timeouts.argoCdCall)}ms`, watchRetry),
+  );
+  const watchOnce = async () => {
+    const applications = state.stacks.map((s) => ({
+      stack: s.name,
+      application: applicationName(platform, environment, s.name),
+      project: platform,
+      known: s.live ? { sync: s.live.sync, health: s.live.health } : deployed,
+    }));
+    const { changes } = await argocd.watchPlatformApplications({ applications, maxWatchMs });
+    state.error = null;
+    for (const change of changes) {
+      recordChange(state, change, new Date().toISOString());
+      log.info(`stack ${change.stack} is ${change.health}/${change.sync}: ${change.message}`);
+    }
+  };
+  const scope = new CancellationScope();
+  const watching = scope.run(async () => {
+    for (;;) {
+      try {
+        await watchOnce();
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        state.error = `the steady-state watch of Argo CD failed: ${describeFailure(err)}`;
+        state.waitingFor = 'resume after fixing the cause, or teardown';
+        log.warn(state.error);
+        await condition(() => control.resume !== null);
+        control.resume = null;
+        state.error = null;
+        state.waitingFor = 'teardown request';
+      }
+    }
+  });
+  await Promise.race([watching, condition(ended)]);
+  scope.cancel();
+  await watching.catch((err: unknown) => {
+    if (!isCancellation(err)) throw err;
+  });
+}
