@@ -8,12 +8,27 @@ function stackDuration(stack: StackState, now: number): string {
   return formatDuration(end - Date.parse(stack.startedAt));
 }
 
+/** How many of the latest steady-state events the status shows; `--json` has all the run keeps. */
+const shownSteadyStateEvents = 5;
+
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
   return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
 }
 
-/** The state of a run for people: phase, authority, what it waits for, each stack, the ledger. */
+/** The latest of what Argo CD reported in steady state, newest last. */
+function steadyStateLines(state: LifecycleState): string[] {
+  const events = state.steadyStateEvents;
+  if (events.length === 0) return [];
+  const shown = events.slice(-shownSteadyStateEvents);
+  return [
+    '',
+    `steady-state events (${shown.length < events.length ? `latest ${shown.length} of ${events.length}` : events.length}):`,
+    ...shown.map((e) => `  ${e.at}  ${e.stack}: ${e.health}/${e.sync}  ${e.message}`),
+  ];
+}
+
+/** The state of a run for people: phase, authority, what it waits for, each stack, the latest steady-state events, the ledger. */
 export function renderState(state: LifecycleState, now = Date.now()): string {
   const counts = new Map<string, number>();
   for (const s of state.stacks) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -29,6 +44,7 @@ export function renderState(state: LifecycleState, now = Date.now()): string {
       ['STACK', 'STATUS', 'ATTEMPTS', 'TIME', 'MESSAGE'],
       ...state.stacks.map((s) => [s.name, s.status, String(s.attempts), stackDuration(s, now), s.message ?? '']),
     ]).map((l) => `  ${l}`),
+    ...steadyStateLines(state),
     '',
     'authority ledger:',
     ...state.ledger.map(

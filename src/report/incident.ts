@@ -67,6 +67,12 @@ export function incidentReport(timeline: RunTimeline): IncidentReport {
         empty: 'No stack was deployed or deleted.',
       },
       {
+        heading: 'Steady-state events',
+        columns: ['at', 'stack', 'health', 'sync', 'message'],
+        rows: timeline.steadyStateEvents.map((e) => [e.at, e.stack, e.health, e.sync, e.message]),
+        empty: 'Argo CD reported no change in steady state.',
+      },
+      {
         heading: 'Critical path',
         columns: ['stack', 'deploy duration'],
         rows: path.stacks.map((s) => [s, formatDuration(timeline.deployDurations[s] ?? 0)]),

@@ -1,6 +1,7 @@
 import type { temporal } from '@temporalio/proto';
 import { buildGraph, criticalPath, type CriticalPath } from '../dag/index.js';
-import type { LedgerEntry, LifecycleState } from '../workflows/state.js';
+import type { ApplicationChange } from '../activities/interfaces.js';
+import type { LedgerEntry, LifecycleState, SteadyStateEvent } from '../workflows/state.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
@@ -41,6 +42,8 @@ export interface RunTimeline {
   handoffs: LedgerEntry[];
   requests: OperatorRequest[];
   attempts: StackAttempt[];
+  /** Every change Argo CD reported in steady state, in order (the run's state keeps only the latest). */
+  steadyStateEvents: SteadyStateEvent[];
   /** The spec's dependency graph, so a report can group stacks by level. */
   stacks: { name: string; dependsOn: string[] }[];
   /** How long each stack's successful deploy took, in ms: the weights of the critical path. */
@@ -88,12 +91,14 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     handoffs: [],
     requests: [],
     attempts: [],
+    steadyStateEvents: [],
     stacks,
     deployDurations: {},
     criticalPath: { stacks: [], duration: 0 },
   };
 
   const byInitiatedId = new Map<string, StackAttempt>();
+  const steadyStateWatches = new Set<string>();
   const attemptsSoFar = new Map<string, number>();
   let authority: string | undefined;
   let finalState: LifecycleState | undefined;
@@ -123,6 +128,12 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       const record: StackAttempt = { stack: args.target.stack.name, action: args.action, attempt, start: at, end: null, result: 'running' };
       byInitiatedId.set(String(event.eventId), record);
       timeline.attempts.push(record);
+    }
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'watchPlatformApplications') steadyStateWatches.add(String(event.eventId));
+    const watched = event.activityTaskCompletedEventAttributes;
+    if (watched && steadyStateWatches.has(String(watched.scheduledEventId))) {
+      const { changes } = payloadJson(watched.result?.payloads?.[0]) as { changes: ApplicationChange[] };
+      for (const c of changes) timeline.steadyStateEvents.push({ stack: c.stack, sync: c.sync, health: c.health, message: c.message, at: new Date(at).toISOString() });
     }
     const closed =
       event.childWorkflowExecutionCompletedEventAttributes ??

@@ -68,6 +68,17 @@ describe('baton report', () => {
     assert.deepEqual(handoffs, ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external']);
   });
 
+  it('lists what Argo CD reported in steady state, in order, from the watch results in the history', async () => {
+    const timeline = await fixtureTimeline('steady-state-watch');
+    assert.deepEqual(
+      timeline.steadyStateEvents.map((e) => `${e.stack} ${e.health}/${e.sync}`),
+      ['left Healthy/OutOfSync', 'left Healthy/Synced'],
+    );
+    const markdown = renderMarkdown(incidentReport(timeline));
+    assert.match(markdown, /^\| 2026-\S+ \| left \| Healthy \| OutOfSync \| Application left: Healthy\/OutOfSync; Deployment left\/left: OutOfSync \|$/m);
+    assert.match(renderMarkdown(incidentReport(await fixtureTimeline('diamond-lifecycle'))), /Argo CD reported no change in steady state\./);
+  });
+
   it('gives the critical path from the measured durations, with its total', async () => {
     const timeline = await fixtureTimeline('failure-and-resume');
     assert.deepEqual(timeline.criticalPath.stacks, ['crds', 'cert-manager', 'ingress', 'app']);

@@ -46,7 +46,7 @@ export function registerLifecycleCommands(program: Command): void {
 
   program
     .command('status')
-    .description('show a run: phase, authority, each stack, the ledger')
+    .description('show a run: phase, authority, each stack, what Argo CD reported in steady state, the ledger')
     .argument('<id>', 'workflow id (baton/PLATFORM/ENV, or PLATFORM/ENV)')
     .option('--json', 'print the state as JSON')
     .option('--watch', 'keep printing the state as it changes until the run ends')

@@ -31,7 +31,7 @@ async function reportedHistory(idOrFile: string): Promise<NamedHistory> {
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('the incident report of a run: phases, authority handoffs, stack attempts and errors, critical path, gantt chart')
+    .description('the incident report of a run: phases, authority handoffs, stack attempts and errors, steady-state events, critical path, gantt chart')
     .argument('<idOrFile>', 'workflow id (baton/PLATFORM/ENV, or PLATFORM/ENV), or a history file from `baton history`')
     .option('--html', 'a self-contained HTML page instead of Markdown')
     .option('-o, --output <file>', 'write to a file instead of stdout')
