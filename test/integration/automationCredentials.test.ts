@@ -130,6 +130,8 @@ describe('the automation credentials handed to the cluster zone', { concurrency:
         versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
       },
     });
+    // Until Established its kind's storage is still starting, and listing it answers 503.
+    await kubectl(adminKubeconfig, 'wait', 'customresourcedefinition', crd.name, '--for=condition=Established', '--timeout=30s');
     await applyAsAdmin({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: scratchNamespace.name } });
     const { activities, run, logged } = clusterZone();
 
