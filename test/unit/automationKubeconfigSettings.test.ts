@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { playbookVars } from '../../src/activities/ansible/playbookVars.js';
+import { ansibleSettings, clusterSettings, workerSettingsSchema } from '../../src/worker/settings.js';
+
+const automationKubeconfig = '/secrets/automation.kubeconfig';
+const run = { playbook: 'rotate-credentials' as const, platform: 'demo', environment: 'dev', features: {} };
+
+describe('the automation kubeconfig setting', () => {
+  const settings = workerSettingsSchema.parse({
+    taskQueuePrefix: 'baton',
+    serve: ['cluster', 'ansible'],
+    kubeconfig: '/secrets/start.kubeconfig',
+    automationKubeconfig,
+    argocdManifestsDir: '/manifests',
+  });
+
+  it('reaches the cluster zone, which reads it, next to the start kubeconfig', () => {
+    assert.deepEqual(clusterSettings(settings), { kubeconfig: '/secrets/start.kubeconfig', automationKubeconfig });
+  });
+
+  it('reaches the playbooks as automation_kubeconfig_file, where rotation writes it', () => {
+    const ansible = ansibleSettings(settings);
+    assert.ok(ansible);
+    assert.equal(playbookVars(ansible, run).automation_kubeconfig_file, automationKubeconfig);
+  });
+
+  it('is optional: without it the cluster zone keeps its start kubeconfig and the playbooks write none', () => {
+    const without = workerSettingsSchema.parse({ taskQueuePrefix: 'baton', serve: ['cluster', 'ansible'], kubeconfig: '/k', argocdManifestsDir: '/m' });
+    assert.deepEqual(clusterSettings(without), { kubeconfig: '/k' });
+    assert.equal(playbookVars(ansibleSettings(without) ?? assert.fail('no ansible settings'), run).automation_kubeconfig_file, '');
+  });
+
+  it('refuses an empty path', () => {
+    const parsed = workerSettingsSchema.safeParse({ taskQueuePrefix: 'baton', serve: ['cluster'], kubeconfig: '/k', automationKubeconfig: '' });
+    assert.equal(parsed.success, false);
+    assert.deepEqual(parsed.error?.issues.map((issue) => issue.path), [['automationKubeconfig']]);
+  });
+});
