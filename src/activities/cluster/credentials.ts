@@ -31,7 +31,8 @@ function logIdentity(identity: string): void {
 
 /**
  * The cluster zone's two credentials. The kubeconfig the worker started with serves phase 0, before any
- * automation credential exists, and the orphan check after teardown, once that ServiceAccount is gone.
+ * automation credential exists, and the orphan check after teardown, once that ServiceAccount is gone (the
+ * check lists every kind, Secrets included: granting that to the ServiceAccount would let it read every token).
  * Everything else acts as the automation ServiceAccount as soon as rotation has written its kubeconfig,
  * read again whenever the file changes (a later rotation needs no restart); without the file, as started.
  */
