@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import type { SandboxStatus } from '../../src/sandbox/index.js';
 import { applicationName } from '../../src/spec/names.js';
 import { deployStack } from '../../src/workflows/deployStack.js';
 import { workflowTaskQueue } from '../../src/workflows/taskQueues.js';
+import { adminRequest, sandboxStackTarget, upsertOpenProject } from '../support/argoCdSandbox.js';
 import { testTimeouts, withWorkers } from '../support/harness.js';
 import { sandbox } from '../support/sandbox.js';
 import { stackManifest } from '../support/stackManifests.js';
@@ -40,21 +41,7 @@ function kubectl(...args: string[]): Promise<string> {
 }
 
 function target(stack: string, overrides: Partial<StackTarget['stack']> = {}): StackTarget {
-  return {
-    platform,
-    environment,
-    source: { repoURL: status.git.url, targetRevision: status.git.branch },
-    stack: {
-      name: stack,
-      path: `it/${run}/${stack}`,
-      namespace: `${platform}-${stack}`,
-      dependsOn: [],
-      healthTimeout: '90s',
-      retry: { maximumAttempts: 1 },
-      sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] },
-      ...overrides,
-    },
-  };
+  return sandboxStackTarget(status, { platform, environment, stack, path: `it/${run}/${stack}` }, overrides);
 }
 
 /** Runs an activity as a worker would, so heartbeats and cancellation behave as in production. */
@@ -62,28 +49,12 @@ function activity<T>(call: () => Promise<T>): Promise<T> {
   return new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 }, { logger: quiet }).run(call);
 }
 
-async function adminRequest(method: string, path: string, body?: unknown): Promise<unknown> {
-  const password = (await readFile(status.argocd.passwordFile, 'utf8')).trim();
-  const json = { 'Content-Type': 'application/json' };
-  const session = (await (await fetch(`${status.argocd.url}/api/v1/session`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'admin', password }) })).json()) as { token: string };
-  const response = await fetch(`${status.argocd.url}${path}`, { method, headers: { ...json, Authorization: `Bearer ${session.token}` }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : {};
-}
-
 describe('the Argo CD activities against real Argo CD in the sandbox', { concurrency: false, timeout: 900_000 }, () => {
   before(async () => {
     status = await sandbox();
     admin = { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile }, project };
     scratch = await mkdtemp(join(tmpdir(), 'baton-argocd-'));
-    await adminRequest('POST', '/api/v1/projects', {
-      upsert: true,
-      project: {
-        metadata: { name: project },
-        spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
-      },
-    });
+    await upsertOpenProject(status, project);
     await commitFiles(
       status.git.path,
       [
@@ -180,7 +151,7 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
     await kubectl('patch', 'configmap', 'argocd-cm', '-n', 'argocd', '--type=merge', '-p', JSON.stringify({ data: { [`accounts.${account}`]: 'apiKey' } }));
     let token = '';
     for (let tries = 0; !token && tries < 30; tries++) {
-      token = await adminRequest('POST', `/api/v1/account/${account}/token`, { name: account })
+      token = await adminRequest(status, 'POST', `/api/v1/account/${account}/token`, { name: account })
         .then((answer) => (answer as { token: string }).token)
         .catch(() => new Promise<string>((resolve) => setTimeout(() => resolve(''), 1000)));
     }
