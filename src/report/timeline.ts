@@ -130,9 +130,9 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       timeline.attempts.push(record);
     }
     if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'watchPlatformApplications') steadyStateWatches.add(String(event.eventId));
-    const watched = event.activityTaskCompletedEventAttributes;
-    if (watched && steadyStateWatches.has(String(watched.scheduledEventId))) {
-      const { changes } = payloadJson(watched.result?.payloads?.[0]) as { changes: ApplicationChange[] };
+    const watchEnded = event.activityTaskCompletedEventAttributes;
+    if (watchEnded && steadyStateWatches.has(String(watchEnded.scheduledEventId))) {
+      const { changes } = payloadJson(watchEnded.result?.payloads?.[0]) as { changes: ApplicationChange[] };
       for (const c of changes) timeline.steadyStateEvents.push({ stack: c.stack, sync: c.sync, health: c.health, message: c.message, at: new Date(at).toISOString() });
     }
     const closed =

@@ -25,7 +25,7 @@ export interface SteadyStateTarget {
 }
 
 /** Records a change as the stack's live status and as the latest of the bounded steady-state events. */
-export function recordChange(state: LifecycleState, change: ApplicationChange, at: string): void {
+function recordChange(state: LifecycleState, change: ApplicationChange, at: string): void {
   const stack = state.stacks.find((s) => s.name === change.stack);
   if (stack) stack.live = { sync: change.sync, health: change.health, since: at };
   const event = { stack: change.stack, sync: change.sync, health: change.health, message: change.message, at };
