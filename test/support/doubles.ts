@@ -27,6 +27,8 @@ export interface DoubleOptions {
   failingChecks?: Set<string>;
   /** Argo CD's view of each stack in steady state; Healthy/Synced when absent. Mutable: set one to make the watch report it. */
   liveApplications?: Map<string, LiveApplication>;
+  /** Set `reason` to make the watch fail non-retryably, as Argo CD refusing the account does. Mutable: delete it to fix the fault. */
+  watchRefusal?: { reason?: string };
 }
 
 /**
@@ -100,6 +102,8 @@ export function activityDoubles(options: DoubleOptions = {}) {
     deleteApplication: traced('deleteApplication', async (t) => ({ application: t.stack.name, existed: true }), stackOf),
     watchPlatformApplications: traced('watchPlatformApplications', async ({ applications, maxWatchMs }) => {
       const context = Context.current();
+      const refusal = options.watchRefusal?.reason;
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ArgoCdPermissionDenied');
       const deadline = Date.now() + maxWatchMs;
       try {
         while (Date.now() < deadline) {

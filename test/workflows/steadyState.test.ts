@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { teardownUpdate } from '../../src/workflows/definitions.js';
+import { resumeUpdate, teardownUpdate } from '../../src/workflows/definitions.js';
 import { activityDoubles, type ActivityCall, type LiveApplication } from '../support/doubles.js';
 import { saveHistory } from '../support/histories.js';
 import { startLifecycle, statuses, uniqueName, waitForState, withWorkers } from '../support/harness.js';
@@ -72,6 +72,28 @@ describe('phase 3: the drift and health watch', () => {
       assert.equal(final.outcome, 'torn-down');
       assert.equal(final.steadyStateEvents.length, 2);
       await saveHistory(handle, 'steady-state-watch');
+    });
+  });
+
+  it('parks on a watch Argo CD refuses, with its reason as the error, and watches again after resume', async () => {
+    const watchRefusal: { reason?: string } = { reason: 'Argo CD account "baton" lacks the permission for GET /api/v1/stream/applications' };
+    const liveApplications = new Map<string, LiveApplication>();
+    const doubles = activityDoubles({ watchRefusal, liveApplications });
+    await withWorkers(env, doubles.zones, async (prefix) => {
+      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('refused'), diamond), environment: 'dev' });
+      const parked = await waitForState(handle, (s) => s.error !== null);
+      assert.equal(parked.phase.number, 3);
+      assert.match(parked.error!, /steady-state watch of Argo CD failed: .*lacks the permission/);
+      assert.match(parked.waitingFor!, /^resume/);
+
+      delete watchRefusal.reason;
+      await handle.executeUpdate(resumeUpdate, { args: [{ requestedBy: 'test', reason: 'granted the permission' }] });
+      liveApplications.set('top', { sync: 'Synced', health: 'Degraded', message: 'Deployment top/top: Degraded (0/2 ready)' });
+      const watching = await waitForState(handle, (s) => s.steadyStateEvents.length === 1);
+      assert.equal(watching.error, null);
+      assert.equal(watching.waitingFor, 'teardown request');
+      assert.equal(watching.steadyStateEvents[0]!.health, 'Degraded');
+      await handle.terminate('end of test');
     });
   });
 });
