@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,7 +8,7 @@ import { promisify } from 'node:util';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ArgoCdClient } from '../../src/activities/argocd/index.js';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
-import { argoCdRelease, commitFiles, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
+import { argoCdRelease, commitFiles, sandboxLayout, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
 import { installRuntimeLogger } from '../../src/worker/runtime.js';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { zoneActivities } from '../../src/worker/zoneActivities.js';
@@ -107,6 +108,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
         taskQueuePrefix: prefix,
         serve: ['workflows', 'cluster', 'ansible', 'argocd'],
         kubeconfig: status.kubeconfig,
+        automationKubeconfig: sandboxLayout(sandbox.config).automationKubeconfig,
         argocd: { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } },
         argocdManifestsDir: manifests,
       }),
@@ -158,6 +160,10 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     assert.equal(steady.phase.number, 3, JSON.stringify(steady, null, 2));
     assert.ok(steady.stacks.every((s) => s.status === 'healthy'), JSON.stringify(byName(steady)));
     assert.equal(steady.authority.platform, 'deployment');
+    // From the rotation on, the cluster zone acts as the automation ServiceAccount.
+    const automation = sandboxLayout(sandbox.config).automationKubeconfig;
+    assert.equal((statSync(automation).mode & 0o777).toString(8), '600');
+    assert.equal((await exec(toolPath('kubectl'), ['--kubeconfig', automation, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])).stdout, 'system:serviceaccount:baton-system:baton-automation');
 
     const syncsAfter = await syncCounts();
     for (const stack of ['crds', 'namespaces', 'cert-manager', 'ingress']) {
@@ -188,6 +194,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     );
 
     assert.deepEqual(await createClusterActivities({ kubeconfig: status.kubeconfig }).findOrphans({ platform: 'demo' }), []);
+    assert.equal(existsSync(sandboxLayout(sandbox.config).automationKubeconfig), false, "teardown took the automation ServiceAccount's kubeconfig away");
     const after_ = await clusterShape();
     assert.deepEqual(after_, before_, 'namespaces, CRDs and cluster roles as before bootstrap');
   });
