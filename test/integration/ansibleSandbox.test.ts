@@ -7,7 +7,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnsibleActivities } from '../../src/activities/ansible/index.js';
 import type { PlaybookName, PlaybookSummary } from '../../src/activities/interfaces.js';
-import { argoCdRelease, sandboxStatus } from '../../src/sandbox/index.js';
+import { argoCdRelease } from '../../src/sandbox/index.js';
 import {
   apiRequest,
   kubectl,
@@ -73,17 +73,6 @@ async function statusWithin(limitMs: number, expected: number, send: () => Promi
   return status;
 }
 
-/** Polls the sandbox's status until Argo CD's version is `expected` (its API answers, or not); the last version seen. */
-async function argoCdVersionWithin(limitMs: number, expected: string | null): Promise<string | null> {
-  const deadline = Date.now() + limitMs;
-  let version = (await sandboxStatus(sandbox.config)).argocd.version;
-  while (version !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    version = (await sandboxStatus(sandbox.config)).argocd.version;
-  }
-  return version;
-}
-
 describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
   before(async () => {
     // Phase 1 starts from a cluster with no Argo CD object at all; the sandbox runs Argo CD once bootstrap installed it.
@@ -113,7 +102,7 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
     assert.equal(root, `${testPlatform} baton`);
     const accounts = await kubectl(kubeconfig, 'get', 'configmap', '-n', 'argocd', 'argocd-cm', '-o', 'jsonpath={.data.accounts\\.baton}');
     assert.equal(accounts, 'apiKey');
-    assert.equal(await argoCdVersionWithin(60_000, argoCdVersion), argoCdVersion, "the sandbox runs Argo CD once bootstrap's install is in the cluster");
+    assert.equal(await sandbox.argoCdVersionWithin(60_000, argoCdVersion), argoCdVersion, "the sandbox runs Argo CD once bootstrap's install is in the cluster");
   });
 
   it('gives the automation ServiceAccount only what the cluster activities need', { timeout: 60_000 }, async () => {
@@ -225,6 +214,6 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
     const again = await runPlaybook('teardown');
     assert.equal(again.changed, 0, 'teardown is re-runnable');
     assert.equal((await kubectl(kubeconfig, 'get', 'crd', '-o', 'name')).trim(), '', "no CRDs left, Argo CD's included");
-    assert.equal(await argoCdVersionWithin(30_000, null), null, "the sandbox stopped Argo CD with its install's removal");
+    assert.equal(await sandbox.argoCdVersionWithin(30_000, null), null, "the sandbox stopped Argo CD with its install's removal");
   });
 });

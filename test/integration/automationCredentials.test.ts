@@ -12,10 +12,10 @@ import { createAnsibleActivities } from '../../src/activities/ansible/index.js';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
 import { loadKubeConfig } from '../../src/activities/cluster/client.js';
 import type { ManagedObject, PlaybookName, PlaybookSummary } from '../../src/activities/interfaces.js';
-import { argoCdRelease, sandboxConfig } from '../../src/sandbox/index.js';
+import { argoCdRelease } from '../../src/sandbox/index.js';
 import { managedLabels } from '../../src/spec/labels.js';
 import { kubectl, secretToken, settingsFor, tokenCan } from '../support/ansibleCluster.js';
-import { restoreSandbox, sandbox } from '../support/sandbox.js';
+import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
 
 /** Its own platform, so it never shares objects with the other bootstrap-layer tests. */
 const platform = 'automation-it';
@@ -24,8 +24,11 @@ const features = { argoEvents: false, argoRollouts: false, kargo: false };
 const crd: ManagedObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'widgets.automation-it.baton.dev' };
 const scratchNamespace: ManagedObject = { apiVersion: 'v1', kind: 'Namespace', name: 'automation-it-scratch' };
 
+/** A cluster of its own that starts without Argo CD, so bootstrap, rotation and teardown run as in phase 1 and 4. */
+let sandbox: EmptyClusterSandbox;
 let adminKubeconfig = '';
 let manifestsDir = '';
+let argoCdVersion = '';
 let argocd = { url: '', passwordFile: '' };
 let work = '';
 let automationKubeconfig = '';
@@ -41,7 +44,17 @@ function runPlaybook(playbook: PlaybookName, kubeconfig = adminKubeconfig, withA
 function clusterZone() {
   const logged: string[] = [];
   const env = new MockActivityEnvironment({}, { logger: new DefaultLogger('INFO', (entry) => logged.push(entry.message)) });
-  const run = <T>(activity: () => Promise<T>) => env.run(activity) as Promise<T>;
+  // As Temporal would, a retryable failure (a new CRD's storage still starting: 503) is tried again.
+  const run = async <T>(activity: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await env.run(activity)) as T;
+      } catch (err) {
+        if (attempt === 5 || !(err instanceof ApplicationFailure) || err.nonRetryable) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  };
   return { activities: createClusterActivities({ kubeconfig: adminKubeconfig, automationKubeconfig }), run, logged };
 }
 
@@ -72,25 +85,25 @@ async function applyAsAdmin(manifest: object): Promise<void> {
 
 describe('the automation credentials handed to the cluster zone', { concurrency: false }, () => {
   before(async () => {
-    const status = await sandbox();
-    adminKubeconfig = status.kubeconfig;
-    argocd = { url: status.argocd.url, passwordFile: status.argocd.passwordFile };
-    manifestsDir = (await argoCdRelease(sandboxConfig())).manifestsDir;
+    sandbox = await emptyClusterSandbox();
+    adminKubeconfig = sandbox.status.kubeconfig;
+    argocd = { url: sandbox.status.argocd.url, passwordFile: sandbox.status.argocd.passwordFile };
+    ({ manifestsDir, version: argoCdVersion } = await argoCdRelease(sandbox.config));
     work = await mkdtemp(join(tmpdir(), 'baton-automation-'));
     automationKubeconfig = join(work, 'automation.kubeconfig');
   });
 
   after(async () => {
-    await kubectl(adminKubeconfig, 'delete', 'customresourcedefinition', crd.name, '--ignore-not-found');
-    await kubectl(adminKubeconfig, 'delete', 'namespace', scratchNamespace.name, '--ignore-not-found', '--wait=false');
+    await sandbox?.remove();
     await rm(work, { recursive: true, force: true });
-    await restoreSandbox();
   });
 
   it('rotation writes a 0600 kubeconfig that authenticates as the automation ServiceAccount', { timeout: 120_000 }, async () => {
     const bootstrapped = await runPlaybook('bootstrap');
     assert.equal(bootstrapped.failed, 0);
     await assert.rejects(stat(automationKubeconfig), { code: 'ENOENT' }, 'bootstrap itself writes no credentials');
+    // Rotation logs in to Argo CD, which the sandbox starts once bootstrap's install is in the cluster.
+    assert.equal(await sandbox.argoCdVersionWithin(60_000, argoCdVersion), argoCdVersion);
     const rotated = await runPlaybook('rotate-credentials');
     assert.equal(rotated.failed, 0);
     console.log(`bootstrap ${bootstrapped.durationMs}ms, rotate-credentials ${rotated.durationMs}ms`);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxConfig, sandboxDown, sandboxUp, shiftedPorts, type SandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
+import { sandboxConfig, sandboxDown, sandboxStatus, sandboxUp, shiftedPorts, type SandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
 
 let running: Promise<SandboxStatus> | undefined;
 
@@ -14,21 +14,14 @@ export function sandbox(): Promise<SandboxStatus> {
   return running;
 }
 
-/**
- * Brings the sandbox back after a test removed what it installs for its own Argo CD (a bootstrap
- * teardown deletes Argo CD's CRDs and configuration): re-applies them and restarts what went unhealthy.
- */
-export function restoreSandbox(): Promise<SandboxStatus> {
-  running = sandboxUp(sandboxConfig(), (line) => process.stderr.write(`${line}\n`));
-  return running;
-}
-
 /** A sandbox of a test's own whose cluster starts without any Argo CD object, and how to remove it. */
 export interface EmptyClusterSandbox {
   /** The environment that names it (ports, state folder, Argo CD mode), for the baton CLI and sandbox functions. */
   env: NodeJS.ProcessEnv;
   config: SandboxConfig;
   status: SandboxStatus;
+  /** Polls until Argo CD's API answers with `expected` (null: does not answer); the last version seen. */
+  argoCdVersionWithin(limitMs: number, expected: string | null): Promise<string | null>;
   /** Stops every part and deletes its state folder. */
   remove(): Promise<void>;
 }
@@ -45,6 +38,15 @@ export async function emptyClusterSandbox(): Promise<EmptyClusterSandbox> {
     env,
     config,
     status,
+    argoCdVersionWithin: async (limitMs, expected) => {
+      const deadline = Date.now() + limitMs;
+      let version = (await sandboxStatus(config)).argocd.version;
+      while (version !== expected && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        version = (await sandboxStatus(config)).argocd.version;
+      }
+      return version;
+    },
     remove: async () => {
       await sandboxDown(config);
       await rm(config.stateDir, { recursive: true, force: true });
