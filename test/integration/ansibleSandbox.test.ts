@@ -18,6 +18,7 @@ import {
   tokenCan,
   writeTokenKubeconfig,
 } from '../support/ansibleCluster.js';
+import { adminRequest } from '../support/argoCdSandbox.js';
 import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
 
 const features = { argoEvents: true, argoRollouts: true, kargo: false };
@@ -200,6 +201,12 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
       assert.equal((await apiRequest(kubeconfig, newToken, 'GET', '/api/v1/namespaces/baton-system')).status, 200, 'the new bootstrap token works');
       const automation = await secretToken(kubeconfig, 'baton-system', 'baton-automation');
       assert.equal((await apiRequest(kubeconfig, automation, 'GET', '/api/v1/nodes')).status, 200, 'the automation token works');
+
+      // Rotating again (the RFC's recovery: re-run with the same inputs) issues a new Argo CD token and revokes the earlier ones.
+      const again = await runPlaybook('rotate-credentials');
+      assert.equal(again.failed, 0);
+      const account = (await adminRequest(sandbox.status, 'GET', '/api/v1/account/baton')) as { tokens?: { id: string }[] };
+      assert.equal(account.tokens?.length, 1, `one API token for the baton account: ${JSON.stringify(account.tokens)}`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
