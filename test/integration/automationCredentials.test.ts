@@ -34,8 +34,8 @@ let work = '';
 let automationKubeconfig = '';
 
 /** Without withArgoCd the playbooks skip the steps that need an Argo CD session. */
-function runPlaybook(playbook: PlaybookName, kubeconfig = adminKubeconfig, withArgoCd = true): Promise<PlaybookSummary> {
-  const settings = { ...settingsFor(kubeconfig, manifestsDir, argocd), automationKubeconfigFile: automationKubeconfig, ...(withArgoCd ? {} : { argocdUrl: '' }) };
+function runPlaybook(playbook: PlaybookName, kubeconfig = adminKubeconfig): Promise<PlaybookSummary> {
+  const settings = { ...settingsFor(kubeconfig, manifestsDir, argocd), automationKubeconfigFile: automationKubeconfig };
   const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 });
   return env.run(createAnsibleActivities(settings).runPlaybook, { playbook, platform, environment: 'dev', features });
 }
@@ -117,7 +117,7 @@ describe('the automation credentials handed to the cluster zone', { concurrency:
 
   it('rotation also reads a CA that baton_kubeconfig names by a relative path', { timeout: 60_000 }, async () => {
     await rm(automationKubeconfig);
-    const rotated = await runPlaybook('rotate-credentials', await withCaFile(), false);
+    const rotated = await runPlaybook('rotate-credentials', await withCaFile());
     assert.equal(rotated.failed, 0);
     assert.equal(await authenticatedAs(automationKubeconfig), automationAccount);
   });
