@@ -6,6 +6,7 @@ import { platformLifecycle } from '../workflows/platformLifecycle.js';
 import { environmentAttribute, platformAttribute } from '../workflows/searchAttributes.js';
 import type { LifecycleState } from '../workflows/state.js';
 import { workflowTaskQueue } from '../workflows/taskQueues.js';
+import { bootstrapProgress } from './bootstrapProgress.js';
 import { lifecycleHandle, temporalUiLink, withClient } from './client.js';
 import { CliError } from './errors.js';
 import { renderState } from './renderState.js';
@@ -53,6 +54,7 @@ export async function watchLifecycle(id: string, options: WatchOptions = {}): Pr
   return withClient(async (client) => {
     const handle = lifecycleHandle(client, id);
     let last = '';
+    let lastProgress: string | undefined;
     for (;;) {
       const state = await handle.query(stateQuery);
       const fingerprint = JSON.stringify({ ...state, startedAt: undefined });
@@ -60,6 +62,9 @@ export async function watchLifecycle(id: string, options: WatchOptions = {}): Pr
         process.stdout.write(`\n${renderState(state)}\n`);
         last = fingerprint;
       }
+      const progress = await bootstrapProgress(client, state);
+      if (progress && progress !== lastProgress) process.stdout.write(`  bootstrap · ${progress}\n`);
+      lastProgress = progress;
       if (state.outcome !== 'running' || options.until?.(state)) return state;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

@@ -29,10 +29,22 @@ export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]
     );
   }
   for (const [zone, activities] of Object.entries(options.zones) as [TrustZone, object][]) {
-    workers.push(await Worker.create({ ...common, taskQueue: zoneTaskQueue(options.taskQueuePrefix, zone), activities }));
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: zoneTaskQueue(options.taskQueuePrefix, zone),
+        activities,
+        // Heartbeats carry progress people watch (the playbook's current task) and bring cancellation:
+        // by default the server would hear of them only every 0.8 × the heartbeat timeout.
+        maxHeartbeatThrottleInterval: heartbeatThrottle,
+      }),
+    );
   }
   return workers;
 }
+
+/** How often at most an activity's heartbeat reaches the server. */
+const heartbeatThrottle = '3s';
 
 /** Runs workers together; when one stops (or fails), the others are shut down too. */
 export async function runWorkers(workers: Worker[]): Promise<void> {
