@@ -90,7 +90,11 @@ const portVariables: Record<keyof SandboxPorts, [variable: string, fallback: num
   argocdControllerMetrics: ['BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT', 18082],
 };
 
-/** The port settings of a second sandbox next to the default one: every default port moved by `shift`. */
+/**
+ * The port settings of a second sandbox next to the default one: every default port moved by `shift`.
+ * Keep the result below 32768, where Linux's ephemeral range begins: a port there can be taken at
+ * random by any outgoing connection.
+ */
 export function shiftedPorts(shift: number): Record<string, string> {
   return Object.fromEntries(Object.values(portVariables).map(([variable, fallback]) => [variable, String(fallback + shift)]));
 }

@@ -27,11 +27,11 @@ export interface EmptyClusterSandbox {
 }
 
 /**
- * A second sandbox (every port moved by 20000, state in a temporary folder) in the bootstrap Argo CD
+ * A second sandbox (every port moved by 12000, state in a temporary folder) in the bootstrap Argo CD
  * mode: phase 1 installs Argo CD into an empty cluster, and teardown can be compared with that cluster.
  */
 export async function emptyClusterSandbox(): Promise<EmptyClusterSandbox> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...shiftedPorts(20_000), BATON_SANDBOX_ARGOCD: 'bootstrap', BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-empty-')) };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...shiftedPorts(12_000), BATON_SANDBOX_ARGOCD: 'bootstrap', BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-empty-')) };
   const config = sandboxConfig(env);
   const status = await sandboxUp(config, (line) => process.stderr.write(`${line}\n`));
   return {
