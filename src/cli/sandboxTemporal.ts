@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxConfig, sandboxStatus } from '../sandbox/index.js';
+import { runningTemporal, sandboxConfig } from '../sandbox/index.js';
 
 /** Where Temporal's environment configuration file is read from when TEMPORAL_CONFIG_FILE does not say. */
 function temporalConfigFile(env: NodeJS.ProcessEnv): string {
@@ -14,9 +14,8 @@ function temporalConfigFile(env: NodeJS.ProcessEnv): string {
  */
 export async function defaultToSandboxTemporal(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (env.TEMPORAL_ADDRESS || env.TEMPORAL_PROFILE || existsSync(temporalConfigFile(env))) return;
-  const status = await sandboxStatus(sandboxConfig(env)).catch(() => undefined);
-  const temporal = status?.parts.find((part) => part.name === 'temporal');
-  if (!status || !temporal?.running) return;
-  env.TEMPORAL_ADDRESS = status.temporal.address;
-  env.BATON_TEMPORAL_UI ??= status.temporal.ui;
+  const temporal = await runningTemporal(sandboxConfig(env)).catch(() => undefined);
+  if (!temporal) return;
+  env.TEMPORAL_ADDRESS = temporal.address;
+  env.BATON_TEMPORAL_UI ??= temporal.ui;
 }

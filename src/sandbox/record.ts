@@ -25,19 +25,24 @@ export async function writeRecord(layout: SandboxLayout, record: SandboxRecord):
   await writeFile(layout.recordFile, `${JSON.stringify(record, null, 2)}\n`);
 }
 
+/** The Argo CD mode a record was written with (records from before the modes existed: preinstalled). */
+function recordedMode(record: SandboxRecord): ArgoCdMode {
+  return record.argocdMode ?? 'preinstalled';
+}
+
 /**
  * The configuration a running sandbox was started with: its recorded ports and Argo CD mode win over the
  * environment's; the mode is always set.
  */
 export async function recordedConfig(config: SandboxConfig, layout: SandboxLayout): Promise<SandboxConfig & { argocdMode: ArgoCdMode }> {
   const record = await readRecord(layout);
-  const argocdMode = (await lastArgoCdMode(layout)) ?? config.argocdMode ?? 'preinstalled';
+  if (!record) return { ...config, argocdMode: config.argocdMode ?? 'preinstalled' };
   // Ports of parts added since that up come from the environment.
-  return record ? { ...config, ports: { ...config.ports, ...record.ports }, argocdMode } : { ...config, argocdMode };
+  return { ...config, ports: { ...config.ports, ...record.ports }, argocdMode: recordedMode(record) };
 }
 
 /** The Argo CD mode the sandbox in this state folder was last brought up with; undefined before its first up. */
 export async function lastArgoCdMode(layout: SandboxLayout): Promise<ArgoCdMode | undefined> {
   const record = await readRecord(layout);
-  return record ? (record.argocdMode ?? 'preinstalled') : undefined;
+  return record && recordedMode(record);
 }

@@ -90,6 +90,17 @@ async function argoCdVersion(url: string): Promise<string | null> {
   }
 }
 
+function temporalEndpoints(config: SandboxConfig): SandboxStatus['temporal'] {
+  return { address: `${config.host}:${config.ports.temporal}`, namespace: 'default', ui: `http://${config.host}:${config.ports.temporalUi}` };
+}
+
+/** Where the sandbox's Temporal answers, when its process runs; the rest of the status is not looked at. */
+export async function runningTemporal(baseConfig: SandboxConfig): Promise<SandboxStatus['temporal'] | undefined> {
+  const layout = sandboxLayout(baseConfig);
+  const record = await readPidRecord(layout, 'temporal');
+  return record && isRunning(record) ? temporalEndpoints(await recordedConfig(baseConfig, layout)) : undefined;
+}
+
 /** What runs, where to reach it, and how much memory each part holds; a dead part shows as not running. */
 export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxStatus> {
   const layout = sandboxLayout(baseConfig);
@@ -102,11 +113,7 @@ export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxS
     stateDir: layout.stateDir,
     kubeconfig: layout.kubeconfig,
     kubernetes: { server, version: apiserverRunning ? await kubernetesVersion(server, layout) : null },
-    temporal: {
-      address: `${config.host}:${config.ports.temporal}`,
-      namespace: 'default',
-      ui: `http://${config.host}:${config.ports.temporalUi}`,
-    },
+    temporal: temporalEndpoints(config),
     argocd: {
       mode: config.argocdMode,
       ...(config.argocdMode === 'bootstrap' ? { supervisor: supervisor ? { state: supervisor.state, detail: supervisor.detail, at: supervisor.at } : null } : {}),

@@ -54,8 +54,9 @@ export async function superviseArgoCd(config: SandboxConfig, say: Progress, sign
         const running = record !== undefined && isRunning(record);
         // A process left by an earlier supervisor is adopted as it is.
         if (running && !startedWith.has(part.name)) startedWith.set(part.name, found.crdUids);
-        const wanted = reasonNotToRun(part, found) === undefined;
-        const stopBecause = reasonNotToRun(part, found) ?? (startedWith.get(part.name) !== found.crdUids ? "Argo CD's CRDs were created again" : undefined);
+        const notWanted = reasonNotToRun(part, found);
+        const wanted = notWanted === undefined;
+        const stopBecause = notWanted ?? (startedWith.get(part.name) !== found.crdUids ? "Argo CD's CRDs were created again" : undefined);
         if (running && stopBecause) {
           say(`stopping ${part.name} (pid ${record.pid}): ${stopBecause}`);
           await stopRecorded(layout, [part.name], say);
