@@ -1,0 +1,39 @@
+/**
+ * Every failure type Baton raises (the `type` of an ApplicationFailure), in one place: activities
+ * throw them, workflows and the report read them, tests assert them. A type names what went wrong;
+ * the message says what to fix.
+ */
+export const failureTypes = {
+  // The run's own input
+  invalidInput: 'InvalidInput',
+  invalidPlatformSpec: 'InvalidPlatformSpec',
+  // Phase 0
+  preflightFailed: 'PreflightFailed',
+  // The ansible zone
+  playbookFailed: 'PlaybookFailed',
+  playbookError: 'PlaybookError',
+  // The cluster zone
+  invalidManifest: 'InvalidManifest',
+  manifestRejected: 'ManifestRejected',
+  unknownKind: 'UnknownKind',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  applyConflict: 'ApplyConflict',
+  clusterUnavailable: 'ClusterUnavailable',
+  degraded: 'Degraded',
+  notReady: 'NotReady',
+  deleteRejected: 'DeleteRejected',
+  deleteTimeout: 'DeleteTimeout',
+  orphansFound: 'OrphansFound',
+  // The argocd zone
+  argoCdUnauthenticated: 'ArgoCdUnauthenticated',
+  argoCdPermissionDenied: 'ArgoCdPermissionDenied',
+  argoCdInvalidRequest: 'ArgoCdInvalidRequest',
+  argoCdApiError: 'ArgoCdApiError',
+  argoCdUnreachable: 'ArgoCdUnreachable',
+  argoCdApplicationMissing: 'ArgoCdApplicationMissing',
+  applicationFailed: 'ApplicationFailed',
+  applicationNotHealthy: 'ApplicationNotHealthy',
+} as const;
+
+export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
