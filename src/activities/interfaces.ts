@@ -1,5 +1,5 @@
 /**
- * The activities the workflows schedule, one interface per trust zone (DESIGN §3).
+ * The activities the workflows schedule, one interface per trust zone (docs/architecture.md#trust-zones).
  * Workflows import these with `import type` only; each zone's worker registers an implementation.
  */
 import type { ResolvedStack } from '../spec/index.js';

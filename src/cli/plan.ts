@@ -1,7 +1,7 @@
 import { buildGraph, levels, teardownOrder } from '../dag/index.js';
 import type { PlatformSpec } from '../spec/index.js';
 
-/** The CLI contract's plan (DESIGN §4): order, levels and teardown order of a validated spec. */
+/** The CLI contract's plan (docs/architecture.md#stack-flow): order, levels and teardown order of a validated spec. */
 export interface Plan {
   platform: string;
   order: string[];

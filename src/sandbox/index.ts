@@ -1,3 +1,10 @@
+/**
+ * The sandbox: every real part a run needs (Temporal, etcd, the Kubernetes control plane, kwok,
+ * redis, Argo CD, the platform's Git repository) started, checked and stopped as local processes
+ * under .baton/sandbox. It may depend on Node, @kubernetes/client-node and yaml; only the CLI and the
+ * tests use it, and workflows, activities and workers must never import it: they reach the sandbox
+ * through the same settings as any real cluster. See docs/architecture.md#source-layout.
+ */
 export { argoCdModes, sandboxConfig, sandboxVariables, shiftedPorts, type ArgoCdMode, type SandboxConfig, type SandboxPorts } from './config.js';
 export { superviseArgoCd } from './superviseArgoCd.js';
 export { sandboxUp, sandboxDown, sandboxWipeCluster, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';

@@ -10,7 +10,7 @@ export interface HandoffRequest {
   credentialsRef?: string;
 }
 
-/** The only transfers the RFC allows, in lifecycle order. */
+/** The only transfers there are, in lifecycle order (docs/architecture.md#authority). */
 const allowedTransfers: readonly (readonly [Holder, Holder])[] = [
   ['external', 'bootstrap'],
   ['bootstrap', 'orchestration'],

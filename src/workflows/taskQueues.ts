@@ -1,4 +1,4 @@
-/** The trust zones of DESIGN §3; each has its own task queue so its activities run where its credentials live. */
+/** The trust zones (docs/architecture.md#trust-zones); each has its own task queue so its activities run where its credentials live. */
 export const trustZones = ['cluster', 'ansible', 'argocd', 'promotion'] as const;
 export type TrustZone = (typeof trustZones)[number];
 

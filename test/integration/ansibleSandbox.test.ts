@@ -202,7 +202,7 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
       const automation = await secretToken(kubeconfig, 'baton-system', 'baton-automation');
       assert.equal((await apiRequest(kubeconfig, automation, 'GET', '/api/v1/nodes')).status, 200, 'the automation token works');
 
-      // Rotating again (the RFC's recovery: re-run with the same inputs) issues a new Argo CD token and revokes the earlier ones.
+      // Rotating again (bootstrap's recovery, docs/architecture.md#phases: re-run with the same inputs) issues a new Argo CD token and revokes the earlier ones.
       const again = await runPlaybook('rotate-credentials');
       assert.equal(again.failed, 0);
       const account = (await adminRequest(sandbox.status, 'GET', '/api/v1/account/baton')) as { tokens?: { id: string }[] };

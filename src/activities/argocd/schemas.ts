@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The parts of Argo CD's API responses Baton reads (Argo CD v3 REST API, see shared/reference). Objects are
+ * The parts of Argo CD's API responses Baton reads (Argo CD v3 REST API; docs/architecture.md#argo-cd-api-calls). Objects are
  * loose: Argo CD adds fields between releases and Baton must not break on them.
  */
 export const versionSchema = z.looseObject({ Version: z.string() });

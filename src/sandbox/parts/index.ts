@@ -1,3 +1,10 @@
+/**
+ * The sandbox's parts, one declaration each: executable, arguments, environment, ports, what to
+ * prepare before it starts, how to tell it is ready, and the Argo CD modes it runs in. It may depend
+ * on the sandbox's configuration, layout, certificates and probes; a part must never spawn a process
+ * itself: src/sandbox/lifecycle.ts (or, in the bootstrap mode, the Argo CD supervisor) starts the parts
+ * in this list's order and stops them in reverse.
+ */
 import { argocdApplicationController } from './argocdApplicationController.js';
 import { argocdRepoServer } from './argocdRepoServer.js';
 import { argocdServer } from './argocdServer.js';
