@@ -10,6 +10,7 @@ import { bootstrapProgress } from './bootstrapProgress.js';
 import { lifecycleHandle, temporalUiLink, withClient } from './client.js';
 import { CliError } from './errors.js';
 import { renderState } from './renderState.js';
+import { clockTime, stateChanges } from './stateChanges.js';
 
 export interface StartOptions {
   spec: PlatformSpec;
@@ -49,23 +50,29 @@ export interface WatchOptions {
   until?: (state: LifecycleState) => boolean;
 }
 
-/** Prints the state whenever it changes until the run ends (or `until` holds). */
+/**
+ * Follows a run until it ends (or `until` holds): the full state once at the start and once at the
+ * end, and between them a line per change (stacks, phase, authority, Argo CD, what it waits for).
+ */
 export async function watchLifecycle(id: string, options: WatchOptions = {}): Promise<LifecycleState> {
   return withClient(async (client) => {
     const handle = lifecycleHandle(client, id);
-    let last = '';
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    let previous: LifecycleState | undefined;
     let lastProgress: string | undefined;
     for (;;) {
       const state = await handle.query(stateQuery);
-      const fingerprint = JSON.stringify({ ...state, startedAt: undefined });
-      if (fingerprint !== last) {
-        process.stdout.write(`\n${renderState(state)}\n`);
-        last = fingerprint;
-      }
+      const first = !previous;
+      if (previous) stateChanges(previous, state).forEach(say);
+      else say(`${renderState(state)}\n`);
+      previous = state;
       const progress = await bootstrapProgress(client, state);
-      if (progress && progress !== lastProgress) process.stdout.write(`  bootstrap · ${progress}\n`);
+      if (progress && progress !== lastProgress) say(`${clockTime(Date.now())}  bootstrap · ${progress}`);
       lastProgress = progress;
-      if (state.outcome !== 'running' || options.until?.(state)) return state;
+      if (state.outcome !== 'running' || options.until?.(state)) {
+        if (!first) say(`\n${renderState(state)}`);
+        return state;
+      }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   });

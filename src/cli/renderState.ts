@@ -1,19 +1,14 @@
 import { formatDuration } from '../spec/duration.js';
-import type { LifecycleState, StackState } from '../workflows/state.js';
-
-/** How long a stack took, or has taken so far. */
-function stackDuration(stack: StackState, now: number): string {
-  if (!stack.startedAt) return '';
-  const end = stack.finishedAt && stack.status !== 'deploying' && stack.status !== 'deleting' ? Date.parse(stack.finishedAt) : now;
-  return formatDuration(end - Date.parse(stack.startedAt));
-}
+import type { LedgerEntry, LifecycleState } from '../workflows/state.js';
+import { stackDuration } from './stackTiming.js';
+import { textTable } from './textTable.js';
 
 /** How many of the latest steady-state events the status shows; `--json` has all the run keeps. */
 const shownSteadyStateEvents = 5;
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+/** An authority handoff as the status and the watch print it: `platform: bootstrap -> orchestration  reason`. */
+export function ledgerEntryText(e: LedgerEntry): string {
+  return `${e.concern}: ${e.from} -> ${e.to}${e.accepted ? '' : ' REJECTED'}  ${e.reason}${e.rejection ? ` (${e.rejection})` : ''}`;
 }
 
 /** The latest of what Argo CD reported in steady state, newest last. */
@@ -40,16 +35,17 @@ export function renderState(state: LifecycleState, now = Date.now()): string {
   if (state.waitingFor) lines.push(`waiting for: ${state.waitingFor}`);
   lines.push(
     '',
-    ...table([
-      ['STACK', 'STATUS', 'ATTEMPTS', 'TIME', 'MESSAGE'],
-      ...state.stacks.map((s) => [s.name, s.status, String(s.attempts), stackDuration(s, now), s.message ?? '']),
-    ]).map((l) => `  ${l}`),
+    ...textTable(
+      [
+        ['STACK', 'STATUS', 'ATTEMPTS', 'TIME', 'MESSAGE'],
+        ...state.stacks.map((s) => [s.name, s.status, String(s.attempts), stackDuration(s, now), s.message ?? '']),
+      ],
+      '  ',
+    ),
     ...steadyStateLines(state),
     '',
     'authority ledger:',
-    ...state.ledger.map(
-      (e) => `  ${e.at}  ${e.concern}: ${e.from} -> ${e.to}${e.accepted ? '' : ' REJECTED'}  ${e.reason}${e.rejection ? ` (${e.rejection})` : ''}`,
-    ),
+    ...state.ledger.map((e) => `  ${e.at}  ${ledgerEntryText(e)}`),
   );
   return lines.join('\n');
 }

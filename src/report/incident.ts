@@ -1,4 +1,5 @@
-import { formatDuration, formatSpan, formatTime } from './format.js';
+import { formatDuration } from '../spec/duration.js';
+import { formatSpan, formatTime } from './format.js';
 import { ganttChart } from './gantt.js';
 import type { RunTimeline } from './timeline.js';
 

@@ -5,6 +5,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { incidentReport } from '../../src/report/incident.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { timelineFromHistory, type RunTimeline } from '../../src/report/timeline.js';
+import { formatDuration } from '../../src/spec/duration.js';
 import { readHistoryFile } from '../../src/worker/replay.js';
 import { historiesDir } from '../support/histories.js';
 import { repoRoot } from '../support/tools.js';
@@ -52,8 +53,8 @@ describe('baton report', () => {
     const markdown = renderMarkdown(incidentReport(timeline));
     assert.match(markdown, /^# Run report: partial-6f84a3 in dev: torn-down$/m);
     assert.match(markdown, /^- Workflow id: lifecycle-0c6ded$/m);
-    assert.match(markdown, /^\| cert-manager \| deploy \| 1 \| [^|]+ \| [^|]+ \| \d+ ms \| failed \| application cert-manager is Degraded: Deployment\/cert-manager has 0\/1 ready replicas \|$/m);
-    assert.match(markdown, /^\| cert-manager \| deploy \| 2 \| [^|]+ \| [^|]+ \| \d+ ms \| succeeded \| {2}\|$/m);
+    assert.match(markdown, /^\| cert-manager \| deploy \| 1 \| [^|]+ \| [^|]+ \| \d+ms \| failed \| application cert-manager is Degraded: Deployment\/cert-manager has 0\/1 ready replicas \|$/m);
+    assert.match(markdown, /^\| cert-manager \| deploy \| 2 \| [^|]+ \| [^|]+ \| \d+ms \| succeeded \| {2}\|$/m);
     const failed = markdown.indexOf('| cert-manager | deploy | 1 |');
     assert.ok(failed >= 0 && failed < markdown.indexOf('| cert-manager | deploy | 2 |'), 'the failed attempt comes first');
     assert.match(markdown, /^\| 2026-[^|]+ \| resume \| update \| oncall \| fixed the issuer \|$/m);
@@ -62,7 +63,7 @@ describe('baton report', () => {
   it('lists every phase with its span and every authority handoff of the ledger', async () => {
     const markdown = renderMarkdown(incidentReport(await fixtureTimeline('diamond-lifecycle')));
     for (const phase of ['pre-bootstrap', 'bootstrap', 'orchestration', 'steady-state', 'teardown']) {
-      assert.match(markdown, new RegExp(`^\\| ${phase} \\| 2026-\\S+ \\| 2026-\\S+ \\| [\\d.]+ m?s \\|$`, 'm'));
+      assert.match(markdown, new RegExp(`^\\| ${phase} \\| 2026-\\S+ \\| 2026-\\S+ \\| [\\d.]+m?s \\|$`, 'm'));
     }
     const handoffs = [...markdown.matchAll(/^\| platform \| (\w+) \| (\w+) \| 2026-\S+ \| [^|]+ \| accepted \|$/gm)].map((m) => `${m[1]}->${m[2]}`);
     assert.deepEqual(handoffs, ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external']);
@@ -85,7 +86,7 @@ describe('baton report', () => {
     const total = timeline.criticalPath.stacks.reduce((sum, s) => sum + timeline.deployDurations[s]!, 0);
     assert.equal(timeline.criticalPath.duration, total);
     const markdown = renderMarkdown(incidentReport(timeline));
-    assert.match(markdown, new RegExp(`^Total: ${(total / 1000).toFixed(2)} s \\(crds → cert-manager → ingress → app\\)$`, 'm'));
+    assert.match(markdown, new RegExp(`^Total: ${formatDuration(total)} \\(crds → cert-manager → ingress → app\\)$`, 'm'));
   });
 
   it('draws a mermaid gantt: a section per phase and level, a bar per attempt, failed ones crit', async () => {

@@ -49,7 +49,7 @@ export function registerLifecycleCommands(program: Command): void {
     .description('show a run: phase, authority, each stack, what Argo CD reported in steady state, the ledger')
     .argument('<id>', 'workflow id (baton/PLATFORM/ENV, or PLATFORM/ENV)')
     .option('--json', 'print the state as JSON')
-    .option('--watch', 'keep printing the state as it changes until the run ends')
+    .option('--watch', 'print a line per change until the run ends, with the whole state at the start and the end')
     .action(async (id: string, options: { json?: boolean; watch?: boolean }) => {
       if (options.watch) {
         await watchLifecycle(id);

@@ -23,6 +23,7 @@ import {
 } from '../../sandbox/index.js';
 import { CliError } from '../errors.js';
 import { sandboxWorkerName } from '../sandboxWorker.js';
+import { textTable } from '../textTable.js';
 
 function configFromEnvironment(argocdMode?: ArgoCdMode): SandboxConfig {
   try {
@@ -69,10 +70,10 @@ function partState(part: SandboxStatus['parts'][number]): string {
 
 function renderStatus(status: SandboxStatus): string {
   const supervisor = status.argocd.supervisor;
-  const rows = status.parts.map((part) => {
-    const state = partState(part);
-    return `  ${part.name.padEnd(30)} ${state.padEnd(34)} ${part.endpoint}`;
-  });
+  const rows = textTable(
+    status.parts.map((part) => [part.name, partState(part), part.endpoint]),
+    '  ',
+  );
   const total = status.parts.reduce((sum, part) => sum + (part.rssMiB ?? 0), 0);
   return [
     `sandbox ${status.stateDir}: ${status.running ? 'running' : status.parts.some((part) => part.running) ? 'DEGRADED' : 'stopped'}`,
@@ -86,7 +87,7 @@ function renderStatus(status: SandboxStatus): string {
   ].join('\n');
 }
 
-const environmentHelp = `\nSettings (environment variables, with defaults):\n${sandboxVariables.map(([name, fallback]) => `  ${name.padEnd(46)} ${fallback}`).join('\n')}\n`;
+const environmentHelp = `\nSettings (environment variables, with defaults):\n${textTable(sandboxVariables, '  ').join('\n')}\n`;
 
 /** sandbox up | status | down | logs: every part a run needs, as local processes on 127.0.0.1. */
 /** Whose logs `baton sandbox logs` prints: every part, and the worker `baton up` starts next to them. */
