@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { describeFailure, errorCode } from '../../workflows/failures.js';
 import { tokenSubject } from '../tokenSubject.js';
 import { ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
 import { apiErrorSchema, applicationSchema, canISchema, applicationStreamLineSchema, sessionSchema, userInfoSchema, versionSchema, type Application, type ApplicationEvent } from './schemas.js';
@@ -25,10 +26,9 @@ export interface SyncRequest {
 
 type RequestOptions = { body?: unknown; query?: Record<string, string>; signal?: AbortSignal };
 
+/** fetch says only "fetch failed"; the system error it wraps (ECONNREFUSED, ENOTFOUND) says why. */
 function unreachable(url: string, err: unknown): ArgoCdUnreachableError {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const reason = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
-  return new ArgoCdUnreachableError(`cannot reach Argo CD at ${url}: ${reason}`);
+  return new ArgoCdUnreachableError(`cannot reach Argo CD at ${url}: ${errorCode(err) ?? describeFailure(err)}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { describeFailure, errorCode } from '../../workflows/failures.js';
 
 /** A Kubernetes API error in words: the HTTP status and the API's own message (from its Status body). */
 export interface ApiProblem {
@@ -28,9 +29,9 @@ export function apiProblem(err: unknown): ApiProblem {
     const status = statusBody(err.body);
     return { status: err.code, reason: status.reason, message: status.message ?? statusWords[err.code] ?? `HTTP ${err.code}` };
   }
-  const error = err as { code?: string; errno?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = error.code ?? error.errno ?? error.cause?.code;
-  return { message: code && connectionCodes.has(code) ? `${code}: ${error.message ?? ''}`.trim() : (error.message ?? String(err)) };
+  const code = errorCode(err);
+  const message = describeFailure(err);
+  return { message: code && connectionCodes.has(code) ? `${code}: ${message}` : message };
 }
 
 /** No answer at all from the API server (as opposed to an answer that says no). */
