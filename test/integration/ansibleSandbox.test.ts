@@ -8,6 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnsibleActivities } from '../../src/activities/ansible/index.js';
 import type { PlaybookName, PlaybookSummary } from '../../src/activities/interfaces.js';
 import { argoCdRelease } from '../../src/sandbox/index.js';
+import { failureTypes } from '../../src/workflows/failureTypes.js';
 import {
   apiRequest,
   kubectl,
@@ -122,7 +123,7 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
       (err: unknown) => err,
     );
     assert.ok(failure instanceof ApplicationFailure, String(failure));
-    assert.equal(failure.type, 'PlaybookFailed');
+    assert.equal(failure.type, failureTypes.playbookFailed);
     assert.equal(failure.nonRetryable, true);
     assert.match(failure.message, /^TASK \[argocd : Read the Argo CD install manifests\] failed: .*\/nonexistent\/argo-cd\/manifests\/install\.yaml/);
 

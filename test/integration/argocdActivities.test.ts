@@ -14,6 +14,8 @@ import { commitFiles } from '../../src/sandbox/index.js';
 import type { SandboxStatus } from '../../src/sandbox/index.js';
 import { applicationName } from '../../src/spec/names.js';
 import { deployStack } from '../../src/workflows/deployStack.js';
+import { causeChain } from '../../src/workflows/failures.js';
+import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { workflowTaskQueue } from '../../src/workflows/taskQueues.js';
 import { adminRequest, sandboxStackTarget, upsertOpenProject } from '../support/argoCdSandbox.js';
 import { testTimeouts, withWorkers } from '../support/harness.js';
@@ -95,6 +97,7 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
     await activity(() => activities.syncApplication(broken)).catch(() => undefined);
     await assert.rejects(activity(() => activities.awaitApplicationHealthy(broken)), (err: unknown) => {
       assert.ok(err instanceof ApplicationFailure, String(err));
+      assert.equal(err.type, failureTypes.applicationFailed, err.message);
       assert.equal(err.nonRetryable, true);
       assert.match(err.message, /replicas|two|unmarshal/i, err.message);
       return true;
@@ -141,7 +144,7 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
     const rejected = createArgoCdActivities({ ...admin, credentials: { username: 'admin', passwordFile: wrongPassword } });
     await assert.rejects(activity(() => rejected.ensureApplication(target('good'))), (err: unknown) => {
       assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
-      assert.equal(err.type, 'ArgoCdUnauthenticated');
+      assert.equal(err.type, failureTypes.argoCdUnauthenticated);
       assert.match(err.message, /account "admin"/);
       return true;
     });
@@ -161,7 +164,7 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
     const powerless = createArgoCdActivities({ ...admin, credentials: { tokenFile } });
     await assert.rejects(activity(() => powerless.ensureApplication(target('good'))), (err: unknown) => {
       assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
-      assert.equal(err.type, 'ArgoCdPermissionDenied');
+      assert.equal(err.type, failureTypes.argoCdPermissionDenied);
       assert.match(err.message, new RegExp(`account "${account}" lacks the permission`));
       return true;
     });
@@ -177,7 +180,13 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
           args: [{ target: target('broken'), action: 'deploy', taskQueuePrefix: prefix, timeouts: { ...testTimeouts, argoCdCall: '60s' } }],
         }),
       ),
-      (err: unknown) => err instanceof WorkflowFailedError && /replicas|two|unmarshal/i.test(`${err.cause?.message} ${(err.cause?.cause as Error | undefined)?.message}`),
+      (err: unknown) => {
+        assert.ok(err instanceof WorkflowFailedError, String(err));
+        const upstream = causeChain(err).at(-1);
+        assert.ok(upstream instanceof ApplicationFailure, String(upstream));
+        assert.equal(upstream.type, failureTypes.applicationFailed, upstream.message);
+        return true;
+      },
     );
   });
 });

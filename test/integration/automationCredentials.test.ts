@@ -14,6 +14,7 @@ import { loadKubeConfig } from '../../src/activities/cluster/client.js';
 import type { ManagedObject, PlaybookName, PlaybookSummary } from '../../src/activities/interfaces.js';
 import { argoCdRelease } from '../../src/sandbox/index.js';
 import { managedLabels } from '../../src/spec/labels.js';
+import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { kubectl, secretToken, settingsFor, tokenCan } from '../support/ansibleCluster.js';
 import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
 
@@ -161,7 +162,7 @@ describe('the automation credentials handed to the cluster zone', { concurrency:
       (err: unknown) => err,
     );
     assert.ok(refused instanceof ApplicationFailure, String(refused));
-    assert.equal(refused.type, 'Forbidden');
+    assert.equal(refused.type, failureTypes.forbidden);
     assert.match(refused.message, new RegExp(`User "${automationAccount}" cannot delete resource "namespaces"`));
 
     assert.deepEqual(

@@ -10,6 +10,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { parse, stringify } from 'yaml';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
 import type { KubernetesManifest, ManagedObject, PreflightReport, ReadyResult } from '../../src/activities/interfaces.js';
+import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { sandbox } from '../support/sandbox.js';
 
 const run = Date.now().toString(36);
@@ -245,13 +246,13 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       (bad.spec as { selector: unknown }).selector = { matchLabels: { app: 'other' } };
       const failure = await failureOf(activities.applyManifests({ platform, manifests: [bad] }));
       assert.equal(failure.nonRetryable, true);
-      assert.equal(failure.type, 'ManifestRejected');
+      assert.equal(failure.type, failureTypes.manifestRejected);
       assert.equal(failure.message, `Deployment ${namespace}/bad rejected (422 Invalid): Deployment.apps "bad" is invalid: spec.template.metadata.labels: Invalid value: {"app":"bad"}: \`selector\` does not match template \`labels\``);
     });
 
     it('rejects a kind the server does not serve, naming it', async () => {
       const failure = await failureOf(activities.applyManifests({ platform, manifests: [{ apiVersion: 'nothing.example.com/v1', kind: 'Ghost', metadata: { name: 'boo', namespace } }] }));
-      assert.equal(failure.type, 'UnknownKind');
+      assert.equal(failure.type, failureTypes.unknownKind);
       assert.equal(failure.message, `Ghost ${namespace}/boo: the server does not serve nothing.example.com/v1 Ghost`);
     });
 
@@ -262,7 +263,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       const beats: { waitingFor: string[] }[] = [];
       env.on('heartbeat', (details: { waitingFor: string[] }) => beats.push(details));
       const failure = await failureOf(env.run(activities.awaitReady, { objects: applied, timeoutMs: 1_500 }));
-      assert.equal(failure.type, 'NotReady');
+      assert.equal(failure.type, failureTypes.notReady);
       assert.equal(failure.message, `not ready after 2s: Deployment ${namespace}/stuck: 0/1 available`);
       assert.deepEqual(beats.at(-1), { waitingFor: [`Deployment ${namespace}/stuck: 0/1 available`] });
     });
@@ -273,7 +274,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       const held: KubernetesManifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace, finalizers: ['baton.dev/hold'] }, data: { a: 'b' } };
       const { applied } = await activities.applyManifests({ platform, manifests: [held] });
       const failure = await failureOf(activities.deleteResources({ objects: applied, timeoutMs: 1_000 }));
-      assert.equal(failure.type, 'DeleteTimeout');
+      assert.equal(failure.type, failureTypes.deleteTimeout);
       assert.equal(failure.message, `still present after 1s: ConfigMap ${namespace}/held (held by finalizers baton.dev/hold; deletion in progress)`);
       await KubernetesObjectApi.makeApiClient(admin).patch(
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace, finalizers: [] } },

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/failureTypes.js';
 import { activityContext, heartbeatWhile } from '../heartbeat.js';
 import type { AnsibleActivities, PlaybookSummary } from '../interfaces.js';
 import { describeEvent, taskLabel, type PlaybookEvent, type StatsEvent, type TaskResultEvent } from './events.js';
@@ -54,7 +55,7 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
     )
       .catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') {
-          throw ApplicationFailure.nonRetryable(`${settings.ansiblePlaybook ?? 'ansible-playbook'} not found: run scripts/install-debian-packages.sh`, 'PlaybookError');
+          throw ApplicationFailure.nonRetryable(`${settings.ansiblePlaybook ?? 'ansible-playbook'} not found: run scripts/install-debian-packages.sh`, failureTypes.playbookError);
         }
         throw err;
       })
@@ -77,11 +78,11 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
       const task = taskLabel(failedTask);
       const items = failedItems.filter((item) => taskLabel(item) === task).map((item) => `\n  ${item.item}: ${item.msg ?? 'no message'}`);
       const detail = `${failedTask.msg ?? 'no message'}${items.join('')}`;
-      throw ApplicationFailure.nonRetryable(`${task} failed: ${detail}`, 'PlaybookFailed', { ...summary, failedTask: task, message: detail });
+      throw ApplicationFailure.nonRetryable(`${task} failed: ${detail}`, failureTypes.playbookFailed, { ...summary, failedTask: task, message: detail });
     }
     if (exit.code !== 0 || !stats) {
       const output = exit.outputTail.join('\n');
-      throw ApplicationFailure.nonRetryable(`ansible-playbook ${input.playbook} exited with code ${exit.code}${output ? `:\n${output}` : ''}`, 'PlaybookError', summary);
+      throw ApplicationFailure.nonRetryable(`ansible-playbook ${input.playbook} exited with code ${exit.code}${output ? `:\n${output}` : ''}`, failureTypes.playbookError, summary);
     }
     return summary;
   }

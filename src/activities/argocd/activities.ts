@@ -3,6 +3,7 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { durationMs, formatDuration } from '../../spec/duration.js';
 import { applicationName } from '../../spec/names.js';
+import { failureTypes } from '../../workflows/failureTypes.js';
 import { activityContext, cancellationSignal, deadlineSignal, heartbeatWhile } from '../heartbeat.js';
 import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } from '../interfaces.js';
 import { stackApplication } from './application.js';
@@ -86,7 +87,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const running = (app: Application | undefined) => app?.operation !== undefined || app?.status?.operationState?.phase === 'Running';
     return guarded(client, async () => {
       const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
-      if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, 'ArgoCdApplicationMissing');
+      if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, failureTypes.argoCdApplicationMissing);
       if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
       try {
         const request = { revision: target.source.targetRevision, prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
@@ -110,7 +111,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     try {
       const outcome = await guarded(client, () =>
         followApplication<HealthOutcome>(client, projectOf(target), name, signal, (app) => {
-          if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} was deleted while Baton waited for it to be Healthy`, 'ArgoCdApplicationMissing');
+          if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} was deleted while Baton waited for it to be Healthy`, failureTypes.argoCdApplicationMissing);
           last = app;
           const assessment = assessApplication(app);
           if (assessment.state === 'failed') return { failed: assessment };
@@ -123,12 +124,12 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
       if ('healthy' in outcome) return outcome.healthy;
       // Stop Argo CD's own retries: the stack is failed until someone fixes it and resumes.
       if (outcome.failed.operationRunning) await client.terminateOperation(name).catch((err: Error) => log.warn('could not stop the failing sync', { application: name, error: err.message }));
-      throw ApplicationFailure.nonRetryable(outcome.failed.reason, 'ApplicationFailed', last ? statusOf(last) : undefined);
+      throw ApplicationFailure.nonRetryable(outcome.failed.reason, failureTypes.applicationFailed, last ? statusOf(last) : undefined);
     } catch (err) {
       if (signal.aborted && !cancellationSignal()?.aborted) {
         throw ApplicationFailure.nonRetryable(
           `${name} is not Healthy after ${formatDuration(timeoutMs)} (the stack's healthTimeout); still waiting for:\n  ${waitingFor.join('\n  ')}`,
-          'ApplicationNotHealthy',
+          failureTypes.applicationNotHealthy,
           last ? statusOf(last) : undefined,
         );
       }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/failureTypes.js';
 
 /** An answer from Argo CD's API other than 2xx: the call, the status and Argo CD's own message. */
 export class ArgoCdApiError extends Error {
@@ -37,21 +38,21 @@ export function activityFailure(err: unknown, account: string): Error {
     if (err.status === 401) {
       return ApplicationFailure.nonRetryable(
         `Argo CD rejected the credentials of account "${account}" (401 on ${err.method} ${err.path}: ${err.argoMessage}); check the worker's Argo CD password or token file`,
-        'ArgoCdUnauthenticated',
+        failureTypes.argoCdUnauthenticated,
       );
     }
     if (err.status === 403) {
       return ApplicationFailure.nonRetryable(
         `Argo CD account "${account}" lacks the permission for ${err.method} ${err.path}: ${err.argoMessage}; grant it in argocd-rbac-cm (policy.csv) for the platform's AppProject`,
-        'ArgoCdPermissionDenied',
+        failureTypes.argoCdPermissionDenied,
       );
     }
     if (err.status === 400 || err.status === 422) {
-      return ApplicationFailure.nonRetryable(`Argo CD refused ${err.method} ${err.path}: ${err.argoMessage}`, 'ArgoCdInvalidRequest');
+      return ApplicationFailure.nonRetryable(`Argo CD refused ${err.method} ${err.path}: ${err.argoMessage}`, failureTypes.argoCdInvalidRequest);
     }
-    return ApplicationFailure.retryable(err.message, 'ArgoCdApiError');
+    return ApplicationFailure.retryable(err.message, failureTypes.argoCdApiError);
   }
-  if (err instanceof ArgoCdUnreachableError) return ApplicationFailure.retryable(err.message, 'ArgoCdUnreachable');
+  if (err instanceof ArgoCdUnreachableError) return ApplicationFailure.retryable(err.message, failureTypes.argoCdUnreachable);
   return err instanceof Error ? err : new Error(String(err));
 }
 

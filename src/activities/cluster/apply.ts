@@ -1,5 +1,6 @@
 import { PatchStrategy } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/failureTypes.js';
 import type { ApplyResult, KubernetesManifest, ManagedObject } from '../interfaces.js';
 import { apiProblem, isUnreachable, withDeadline } from './apiErrors.js';
 import { awaitReady } from './awaitReady.js';
@@ -15,7 +16,7 @@ function checkShape(manifest: KubernetesManifest, index: number): void {
   if (typeof manifest.metadata?.name !== 'string' || !manifest.metadata.name) missing.push('metadata.name');
   if (missing.length) {
     const label = typeof manifest.kind === 'string' ? `${manifest.kind} (manifest ${index + 1})` : `manifest ${index + 1}`;
-    throw ApplicationFailure.nonRetryable(`${label} has no ${missing.join(', ')}`, 'InvalidManifest');
+    throw ApplicationFailure.nonRetryable(`${label} has no ${missing.join(', ')}`, failureTypes.invalidManifest);
   }
 }
 
@@ -30,17 +31,17 @@ function applyFailure(object: ManagedObject, err: unknown): Error {
   // Discovery found no such API version (404) or no such kind in it.
   const unknownKind = /Unrecognized API version and kind|Failed to fetch resource metadata/.test((err as Error).message ?? '');
   if (unknownKind && (problem.status === undefined || problem.status === 404)) {
-    return ApplicationFailure.nonRetryable(`${what}: the server does not serve ${object.apiVersion} ${object.kind}`, 'UnknownKind');
+    return ApplicationFailure.nonRetryable(`${what}: the server does not serve ${object.apiVersion} ${object.kind}`, failureTypes.unknownKind);
   }
   if (isUnreachable(problem)) {
-    return ApplicationFailure.retryable(`${what} not applied: ${problem.message}`, 'ClusterUnavailable');
+    return ApplicationFailure.retryable(`${what} not applied: ${problem.message}`, failureTypes.clusterUnavailable);
   }
   const message = `${what} rejected (${problem.status}${problem.reason ? ` ${problem.reason}` : ''}): ${problem.message}`;
-  if (problem.status === 401) return ApplicationFailure.nonRetryable(message, 'Unauthorized');
-  if (problem.status === 403) return ApplicationFailure.nonRetryable(message, 'Forbidden');
-  if (problem.status === 409) return ApplicationFailure.nonRetryable(message, 'ApplyConflict');
-  if (problem.status !== undefined && problem.status >= 400 && problem.status < 500) return ApplicationFailure.nonRetryable(message, 'ManifestRejected');
-  return ApplicationFailure.retryable(message, 'ClusterUnavailable');
+  if (problem.status === 401) return ApplicationFailure.nonRetryable(message, failureTypes.unauthorized);
+  if (problem.status === 403) return ApplicationFailure.nonRetryable(message, failureTypes.forbidden);
+  if (problem.status === 409) return ApplicationFailure.nonRetryable(message, failureTypes.applyConflict);
+  if (problem.status !== undefined && problem.status >= 400 && problem.status < 500) return ApplicationFailure.nonRetryable(message, failureTypes.manifestRejected);
+  return ApplicationFailure.retryable(message, failureTypes.clusterUnavailable);
 }
 
 /**

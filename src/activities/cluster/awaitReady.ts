@@ -1,5 +1,6 @@
 import { Watch } from '@kubernetes/client-node';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/failureTypes.js';
 import type { ManagedObject, ReadyResult } from '../interfaces.js';
 import type { ClusterClient } from './client.js';
 import { cancellationSignal, heartbeatWhile } from '../heartbeat.js';
@@ -30,7 +31,7 @@ export async function awaitReady(client: ClusterClient, input: { objects: Manage
       try {
         return await client.objects.collectionPath(object.apiVersion, object.kind, object.namespace);
       } catch (err) {
-        throw ApplicationFailure.nonRetryable(`cannot watch ${describeObject(object)}: ${(err as Error).message}`, 'UnknownKind');
+        throw ApplicationFailure.nonRetryable(`cannot watch ${describeObject(object)}: ${(err as Error).message}`, failureTypes.unknownKind);
       }
     }),
   );
@@ -53,7 +54,7 @@ export async function awaitReady(client: ClusterClient, input: { objects: Manage
       const update = (entry: Tracked, readiness: Readiness) => {
         entry.readiness = readiness;
         if (readiness.state === 'failed') {
-          settle(ApplicationFailure.nonRetryable(`${describeObject(entry.object)} failed: ${readiness.reason}`, 'Degraded', describeObject(entry.object)));
+          settle(ApplicationFailure.nonRetryable(`${describeObject(entry.object)} failed: ${readiness.reason}`, failureTypes.degraded, describeObject(entry.object)));
         } else if (notReady().length === 0) {
           settle();
         }
@@ -83,7 +84,7 @@ export async function awaitReady(client: ClusterClient, input: { objects: Manage
 
       const deadline = setTimeout(() => {
         const waiting = describeWaiting();
-        settle(ApplicationFailure.retryable(`not ready after ${Math.round(input.timeoutMs / 1000)}s: ${waiting.join('; ')}`, 'NotReady', waiting));
+        settle(ApplicationFailure.retryable(`not ready after ${Math.round(input.timeoutMs / 1000)}s: ${waiting.join('; ')}`, failureTypes.notReady, waiting));
       }, input.timeoutMs);
       timers.add(deadline);
       cancelled?.addEventListener('abort', () => settle(new CancelledFailure('awaitReady cancelled')), { once: true });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/failureTypes.js';
 import type { DeleteResult, ManagedObject } from '../interfaces.js';
 import { apiProblem, isUnreachable, withDeadline } from './apiErrors.js';
 import type { ClusterClient } from './client.js';
@@ -32,8 +33,8 @@ function holdReason(found: Remaining): string {
 function deleteFailure(object: ManagedObject, err: unknown): Error {
   const problem = apiProblem(err);
   const message = `${describeObject(object)} not deleted: ${problem.message}`;
-  if (isUnreachable(problem) || (problem.status ?? 0) >= 500) return ApplicationFailure.retryable(message, 'ClusterUnavailable');
-  return ApplicationFailure.nonRetryable(message, problem.status === 403 ? 'Forbidden' : 'DeleteRejected');
+  if (isUnreachable(problem) || (problem.status ?? 0) >= 500) return ApplicationFailure.retryable(message, failureTypes.clusterUnavailable);
+  return ApplicationFailure.nonRetryable(message, problem.status === 403 ? failureTypes.forbidden : failureTypes.deleteRejected);
 }
 
 /** The object as it is now, or undefined when it is gone. */
@@ -81,7 +82,7 @@ export async function deleteResources(client: ClusterClient, input: { objects: M
       if (!remaining.length) break;
       if (Date.now() > deadline) {
         const held = present.map((state) => `${describeObject(state.object)} (${holdReason(state.found as Remaining)})`);
-        throw ApplicationFailure.retryable(`still present after ${Math.round(input.timeoutMs / 1000)}s: ${held.join('; ')}`, 'DeleteTimeout', held);
+        throw ApplicationFailure.retryable(`still present after ${Math.round(input.timeoutMs / 1000)}s: ${held.join('; ')}`, failureTypes.deleteTimeout, held);
       }
       await sleep(pollMs);
     }

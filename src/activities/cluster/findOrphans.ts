@@ -1,5 +1,6 @@
 import { ApiException, ApisApi, type V1APIResource } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/failureTypes.js';
 import type { ManagedObject } from '../interfaces.js';
 import { apiProblem, withDeadline } from './apiErrors.js';
 import type { ClusterClient } from './client.js';
@@ -53,8 +54,8 @@ export async function findOrphans(client: ClusterClient, input: { platform: stri
         if (err instanceof ApiException && (err.code === 404 || err.code === 405)) continue;
         const problem = apiProblem(err);
         const message = `cannot list ${resource.name} (${apiVersion}) to look for orphans: ${problem.message}`;
-        if (problem.status === 401 || problem.status === 403) throw ApplicationFailure.nonRetryable(message, problem.status === 401 ? 'Unauthorized' : 'Forbidden');
-        throw ApplicationFailure.retryable(message, 'ClusterUnavailable');
+        if (problem.status === 401 || problem.status === 403) throw ApplicationFailure.nonRetryable(message, problem.status === 401 ? failureTypes.unauthorized : failureTypes.forbidden);
+        throw ApplicationFailure.retryable(message, failureTypes.clusterUnavailable);
       }
     }
   };
