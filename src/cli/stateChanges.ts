@@ -10,10 +10,9 @@ export function clockTime(at: string | number): string {
 const phaseText = (p: Phase) => `${p.number} (${p.name})`;
 
 /** The moment the run recorded for a stack's status: the end of its action, or its start; else when it was seen. */
-function stackMoment(stack: StackState, now: number): string | number {
-  if (isResult(stack.status)) return stack.finishedAt ?? now;
-  if (isInProgress(stack.status)) return stack.startedAt ?? now;
-  return now;
+function stackMoment(stack: StackState, now: number): number {
+  const recorded = isResult(stack.status) ? stack.finishedAt : isInProgress(stack.status) ? stack.startedAt : null;
+  return recorded ? Date.parse(recorded) : now;
 }
 
 function stackLine(before: StackState | undefined, after: StackState, nameWidth: number, now: number): string {
@@ -36,12 +35,15 @@ const stackChanged = (before: StackState | undefined, after: StackState) =>
  * What changed between two polls of a run, one line each, for people watching it:
  * `08:31:02  cert-manager  deploying -> healthy  14.2s`. Lines come in the order things happen
  * within one workflow task: stacks that finished, the phase change, authority handoffs, stacks that
- * started (or changed otherwise), what Argo CD reported in steady state, then what the run waits for.
+ * started (or changed otherwise), what Argo CD reported in steady state, then what the run waits for;
+ * the stacks of each group in the order the run recorded them.
  */
 export function stateChanges(before: LifecycleState, after: LifecycleState, now = Date.now()): string[] {
   const previous = new Map(before.stacks.map((s) => [s.name, s]));
   const nameWidth = Math.max(0, ...after.stacks.map((s) => s.name.length));
-  const changed = after.stacks.filter((s) => stackChanged(previous.get(s.name), s));
+  const changed = after.stacks
+    .filter((s) => stackChanged(previous.get(s.name), s))
+    .sort((a, b) => stackMoment(a, now) - stackMoment(b, now));
   const line = (s: StackState) => stackLine(previous.get(s.name), s, nameWidth, now);
   const handoffs: LedgerEntry[] = after.ledger.slice(before.ledger.length);
   const seenEvents = new Set(before.steadyStateEvents.map((e) => JSON.stringify(e)));

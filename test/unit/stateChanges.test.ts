@@ -47,7 +47,7 @@ describe('the watch prints a line per change', () => {
     assert.deepEqual(stateChanges(state, structuredClone(state), seenAt), []);
   });
 
-  it('gives a stack its old and new status, when it happened, how long it took and its message', () => {
+  it('gives a stack its old and new status, when it happened, how long it took and its message, in the order they happened', () => {
     const before = run({ stacks: [deploying('cert-manager', '08:30:48'), stack('frontend'), deploying('web', '08:30:50')] });
     const after = run({
       stacks: [
@@ -57,8 +57,8 @@ describe('the watch prints a line per change', () => {
       ],
     });
     assert.deepEqual(stateChanges(before, after, seenAt), [
-      '08:31:02  cert-manager  deploying -> healthy  14.2s',
       '08:31:01  web           deploying -> failed  11.0s  Deployment/web has 0/1 ready replicas',
+      '08:31:02  cert-manager  deploying -> healthy  14.2s',
       '08:31:02  frontend      pending -> deploying',
     ]);
   });
@@ -96,8 +96,8 @@ describe('the watch prints a line per change', () => {
     assert.deepEqual(stateChanges(steady, teardown, Date.parse(at('08:50:01'))), [
       '08:50:00  phase 3 (steady-state) -> 4 (teardown)',
       '08:50:00  authority platform: deployment -> orchestration  teardown requested by oncall',
-      '08:50:01  crds  healthy -> pending',
       '08:50:00  app   healthy -> deleting',
+      '08:50:01  crds  healthy -> pending',
       '08:50:01  no longer waiting for: teardown request',
     ]);
   });
