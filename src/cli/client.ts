@@ -1,6 +1,9 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { connectClient } from '../worker/connection.js';
+import { stateQuery } from '../workflows/definitions.js';
+import { describeFailure } from '../workflows/failures.js';
 import type { platformLifecycle } from '../workflows/platformLifecycle.js';
+import type { LedgerEntry } from '../workflows/state.js';
 import { CliError } from './errors.js';
 import { defaultToSandboxTemporal } from './sandboxTemporal.js';
 
@@ -40,9 +43,28 @@ export function lifecycleHandle(client: Client, id: string): WorkflowHandle<type
   return client.workflow.getHandle<typeof platformLifecycle>(lifecycleIdFrom(id));
 }
 
+/** How long an open run may take to answer its state query: no worker answers at all when none is running. */
+const ledgerQueryMs = 5000;
+
+/**
+ * The ledger of a run that is still open, from the run itself: its history records the reasons of the handoffs
+ * others ask for (signals), not of the transfers the run makes itself. Says on stderr when the run does not answer.
+ */
+export async function openRunLedger(id: string): Promise<LedgerEntry[] | undefined> {
+  return withClient(async (client) => {
+    try {
+      const state = await client.withDeadline(Date.now() + ledgerQueryMs, () => lifecycleHandle(client, id).query(stateQuery));
+      return state.ledger;
+    } catch (err) {
+      process.stderr.write(`${lifecycleIdFrom(id)} did not answer its state query (${describeFailure(err)}; is a worker running?): the reasons of its own handoffs are not in its history\n`);
+      return undefined;
+    }
+  });
+}
+
 /** The message a refused update carries (the workflow's validator says why). */
 export function refusalMessage(err: unknown): string | undefined {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof Error) return err.cause.message;
+  if (err instanceof WorkflowUpdateFailedError && err.cause) return describeFailure(err.cause);
   return undefined;
 }
 

@@ -1,5 +1,9 @@
 import { buildGraph, levels } from '../dag/index.js';
+import { phase } from '../workflows/state.js';
 import type { RunTimeline, StackAttempt } from './timeline.js';
+
+/** The phases that deploy and delete stacks. */
+const [deployPhase, deletePhase] = [phase(2).name, phase(4).name];
 
 /** Mermaid's gantt grammar ends a task name at ':' and a statement at ';' or '#'; keep text to safe characters. */
 function ganttText(text: string): string {
@@ -18,8 +22,7 @@ export function ganttChart(timeline: RunTimeline): string {
 
   const sections = new Map<string, StackAttempt[]>();
   for (const attempt of timeline.attempts) {
-    const phase = attempt.action === 'deploy' ? 'orchestration' : 'teardown';
-    const section = `${phase}, level ${levelOf.get(attempt.stack) ?? '?'}`;
+    const section = `${attempt.action === 'deploy' ? deployPhase : deletePhase}, level ${levelOf.get(attempt.stack) ?? '?'}`;
     sections.set(section, [...(sections.get(section) ?? []), attempt]);
   }
 

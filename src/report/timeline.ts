@@ -1,14 +1,20 @@
 import type { temporal } from '@temporalio/proto';
 import { buildGraph, criticalPath, type CriticalPath } from '../dag/index.js';
-import type { ApplicationChange } from '../activities/interfaces.js';
-import type { LedgerEntry, LifecycleState, SteadyStateEvent } from '../workflows/state.js';
+import type { ApplicationChange, ArgoCdActivities } from '../activities/interfaces.js';
+import type { HandoffRequest } from '../workflows/authority.js';
+import { authorityHandoffSignal } from '../workflows/definitions.js';
+import { deployStack, type StackAction, type StackRunInput } from '../workflows/deployStack.js';
+import { describeFailure } from '../workflows/failures.js';
+import type { LifecycleInput } from '../workflows/input.js';
+import { authorityAttribute, phaseAttribute } from '../workflows/searchAttributes.js';
+import type { Holder, LedgerEntry, LifecycleState, SteadyStateEvent } from '../workflows/state.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
 
 export interface StackAttempt {
   stack: string;
-  action: 'deploy' | 'delete';
+  action: StackAction;
   attempt: number;
   start: number;
   end: number | null;
@@ -39,6 +45,7 @@ export interface RunTimeline {
   end: number | null;
   outcome: string;
   phases: PhaseSpan[];
+  /** The run's ledger: from the run itself once it ended or continued as new, else rebuilt from the history's handoff events. */
   handoffs: LedgerEntry[];
   requests: OperatorRequest[];
   attempts: StackAttempt[];
@@ -63,17 +70,17 @@ const timeOf = (event: HistoryEvent): number => {
   return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
 };
 
-/** The deepest message of a failure chain: the upstream reason, not "Activity task failed". */
-function failureMessage(failure: temporal.api.failure.v1.IFailure | null | undefined): string {
-  let message = failure?.message ?? 'failed';
-  for (let f = failure?.cause; f; f = f.cause) if (f.message) message = f.message;
-  return message;
-}
-
 interface StartedInput {
   spec?: { metadata?: { name?: string }; spec?: { stacks?: { name: string; dependsOn?: string[] }[] } };
   environment?: string;
+  carriedState?: LifecycleState;
 }
+
+/** The activity whose results are the steady-state changes; typed so that a rename fails to compile here. */
+const steadyStateWatch: keyof ArgoCdActivities = 'watchPlatformApplications';
+
+/** Said for a transfer the run makes itself: the history records only its new holder (a search attribute). */
+export const unrecordedReason = 'not in the history: the run records it in its ledger (its state query)';
 
 export function timelineFromHistory(history: temporal.api.history.v1.IHistory): RunTimeline {
   const events = history.events ?? [];
@@ -100,28 +107,40 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   const byInitiatedId = new Map<string, StackAttempt>();
   const steadyStateWatches = new Set<string>();
   const attemptsSoFar = new Map<string, number>();
-  let authority: string | undefined;
+  let authority: Holder | undefined;
+  /** The run's own ledger, complete with reasons, once the history holds it (its result, or the state it continued with). */
+  let ledger: LedgerEntry[] | undefined;
+  /** Handoff signals not yet followed by the change of holder they ask for: refused, unless that change follows. */
+  const unanswered: LedgerEntry[] = [];
+  timeline.handoffs = [...(input?.carriedState?.ledger ?? [])];
   let finalState: LifecycleState | undefined;
 
   for (const event of events) {
     const at = timeOf(event);
     const upsert = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
     if (upsert) {
-      const phase = payloadJson(upsert.BatonPhase) as string | undefined;
+      const phase = payloadJson(upsert[phaseAttribute.name]) as string | undefined;
       const current = timeline.phases.at(-1);
       if (phase && current?.name !== phase) {
         if (current) current.end = at;
         timeline.phases.push({ name: phase, start: at, end: null });
       }
-      const holder = payloadJson(upsert.BatonAuthority) as string | undefined;
+      const holder = payloadJson(upsert[authorityAttribute.name]) as Holder | undefined;
       if (holder && authority && holder !== authority) {
-        timeline.handoffs.push({ concern: 'platform', from: authority as LedgerEntry['from'], to: holder as LedgerEntry['to'], at: new Date(at).toISOString(), reason: '', sender: '', accepted: true });
+        const asked = unanswered.findIndex((h) => h.from === authority && h.to === holder);
+        if (asked >= 0) {
+          const [entry] = unanswered.splice(asked, 1);
+          entry!.accepted = true;
+          delete entry!.rejection;
+        } else {
+          timeline.handoffs.push({ concern: 'platform', from: authority, to: holder, at: new Date(at).toISOString(), reason: unrecordedReason, sender: timeline.workflowId, accepted: true });
+        }
       }
       authority = holder ?? authority;
     }
     const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
-    if (initiated?.workflowType?.name === 'deployStack') {
-      const args = payloadJson(initiated.input?.payloads?.[0]) as { target: { stack: { name: string } }; action: 'deploy' | 'delete' };
+    if (initiated?.workflowType?.name === deployStack.name) {
+      const args = payloadJson(initiated.input?.payloads?.[0]) as StackRunInput;
       const key = `${args.action}/${args.target.stack.name}`;
       const attempt = (attemptsSoFar.get(key) ?? 0) + 1;
       attemptsSoFar.set(key, attempt);
@@ -129,7 +148,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       byInitiatedId.set(String(event.eventId), record);
       timeline.attempts.push(record);
     }
-    if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'watchPlatformApplications') steadyStateWatches.add(String(event.eventId));
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name === steadyStateWatch) steadyStateWatches.add(String(event.eventId));
     const watchEnded = event.activityTaskCompletedEventAttributes;
     if (watchEnded && steadyStateWatches.has(String(watchEnded.scheduledEventId))) {
       const { changes } = payloadJson(watchEnded.result?.payloads?.[0]) as { changes: ApplicationChange[] };
@@ -149,7 +168,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       else {
         record.result = 'failed';
         record.error = event.childWorkflowExecutionFailedEventAttributes
-          ? failureMessage(event.childWorkflowExecutionFailedEventAttributes.failure)
+          ? describeFailure(event.childWorkflowExecutionFailedEventAttributes.failure, 'failed')
           : event.childWorkflowExecutionTimedOutEventAttributes
             ? 'timed out'
             : 'terminated';
@@ -157,13 +176,21 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     }
     const update = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
     const signal = event.workflowExecutionSignaledEventAttributes;
-    if (update?.name || (signal?.signalName && signal.signalName !== 'authorityHandoff')) {
+    if (signal?.signalName === authorityHandoffSignal.name) {
+      const request = payloadJson(signal.input?.payloads?.[0]) as HandoffRequest;
+      const entry: LedgerEntry = { ...request, at: new Date(at).toISOString(), accepted: false, rejection: 'refused by the run: its ledger (state query) says why' };
+      timeline.handoffs.push(entry);
+      unanswered.push(entry);
+    } else if (update?.name || signal?.signalName) {
       const request = payloadJson((update ? update.args : signal!.input)?.payloads?.[0]) as { requestedBy?: string; reason?: string } | undefined;
       timeline.requests.push({ at, kind: (update?.name ?? signal!.signalName)!, via: update ? 'update' : 'signal', ...request });
     }
     if (event.workflowExecutionCompletedEventAttributes) {
       finalState = payloadJson(event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]) as LifecycleState | undefined;
+      ledger = finalState?.ledger;
     }
+    const continued = event.workflowExecutionContinuedAsNewEventAttributes;
+    if (continued) ledger = (payloadJson(continued.input?.payloads?.[0]) as LifecycleInput | undefined)?.carriedState?.ledger;
     if (event.workflowExecutionCompletedEventAttributes || event.workflowExecutionFailedEventAttributes || event.workflowExecutionTerminatedEventAttributes || event.workflowExecutionCanceledEventAttributes || event.workflowExecutionContinuedAsNewEventAttributes) {
       timeline.end = at;
       timeline.outcome = finalState?.outcome ?? (event.workflowExecutionFailedEventAttributes ? 'failed' : event.workflowExecutionTerminatedEventAttributes ? 'terminated' : event.workflowExecutionContinuedAsNewEventAttributes ? 'continued as new' : 'ended');
@@ -171,8 +198,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   }
   const lastPhase = timeline.phases.at(-1);
   if (lastPhase && timeline.end !== null) lastPhase.end = timeline.end;
-  // The completed run's own ledger has every handoff with reasons, rejected ones included.
-  if (finalState) timeline.handoffs = finalState.ledger;
+  if (ledger) timeline.handoffs = ledger;
 
   const durations = timeline.deployDurations;
   for (const a of timeline.attempts) if (a.action === 'deploy' && a.result === 'succeeded' && a.end !== null) durations[a.stack] = a.end - a.start;

@@ -4,14 +4,36 @@ import { describe, it } from 'node:test';
 import { renderHtml } from '../../src/report/html.js';
 import { incidentReport } from '../../src/report/incident.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { timelineFromHistory, type RunTimeline } from '../../src/report/timeline.js';
+import { timelineFromHistory, unrecordedReason, type RunTimeline } from '../../src/report/timeline.js';
 import { formatDuration } from '../../src/spec/duration.js';
 import { readHistoryFile } from '../../src/worker/replay.js';
+import type { HandoffRequest } from '../../src/workflows/authority.js';
+import { authorityHandoffSignal } from '../../src/workflows/definitions.js';
 import { historiesDir } from '../support/histories.js';
 import { repoRoot } from '../support/tools.js';
 
 async function fixtureTimeline(name: string): Promise<RunTimeline> {
   return timelineFromHistory((await readHistoryFile(`${historiesDir}/${name}.json`)).history);
+}
+
+type History = Awaited<ReturnType<typeof readHistoryFile>>['history'];
+type HistoryEvent = NonNullable<History['events']>[number];
+
+/** The recorded diamond run as its history read while it was in steady state: before the teardown request. */
+async function openDiamondHistory(): Promise<HistoryEvent[]> {
+  const events = (await readHistoryFile(`${historiesDir}/diamond-lifecycle.json`)).history.events!;
+  return events.slice(0, events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes));
+}
+
+/** A handoff signal as the server records it. */
+function handoffSignalEvent(after: HistoryEvent, request: HandoffRequest): HistoryEvent {
+  const data = new TextEncoder().encode(JSON.stringify(request));
+  return { eventTime: after.eventTime, workflowExecutionSignaledEventAttributes: { signalName: authorityHandoffSignal.name, input: { payloads: [{ data }] } } };
+}
+
+/** The rows of the report's authority handoff table: from, to, reason, result. */
+function handoffRows(markdown: string): string[][] {
+  return [...markdown.matchAll(/^\| platform \| (\w+) \| (\w+) \| 2026-\S+ \| ([^|]*) \| ([^|]*) \|$/gm)].map((m) => m.slice(1).map((cell) => cell.trim()));
 }
 
 /** The lines of the first ```mermaid block of a Markdown document. */
@@ -65,8 +87,35 @@ describe('baton report', () => {
     for (const phase of ['pre-bootstrap', 'bootstrap', 'orchestration', 'steady-state', 'teardown']) {
       assert.match(markdown, new RegExp(`^\\| ${phase} \\| 2026-\\S+ \\| 2026-\\S+ \\| [\\d.]+m?s \\|$`, 'm'));
     }
-    const handoffs = [...markdown.matchAll(/^\| platform \| (\w+) \| (\w+) \| 2026-\S+ \| [^|]+ \| accepted \|$/gm)].map((m) => `${m[1]}->${m[2]}`);
-    assert.deepEqual(handoffs, ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external']);
+    assert.deepEqual(handoffRows(markdown), [
+      ['external', 'bootstrap', 'preflight passed; the bootstrap layer installs Argo CD and the automation credentials', 'accepted'],
+      ['bootstrap', 'orchestration', 'Argo CD v3.5.1 is operational and the bootstrap credentials are rotated', 'accepted'],
+      ['orchestration', 'deployment', 'all 4 stacks are healthy; Argo CD reconciles from here', 'accepted'],
+      ['deployment', 'orchestration', 'teardown requested by test: end of test', 'accepted'],
+      ['orchestration', 'bootstrap', 'every stack is removed; the bootstrap layer removes what it installed', 'accepted'],
+      ['bootstrap', 'external', 'teardown playbook done and no orphaned objects remain', 'accepted'],
+    ]);
+  });
+
+  it('gives the reasons of an open run\'s handoffs from its signals, and says where the reasons of its own transfers are', async () => {
+    const timeline = timelineFromHistory({ events: await openDiamondHistory() });
+    assert.equal(timeline.end, null);
+    assert.deepEqual(handoffRows(renderMarkdown(incidentReport(timeline))), [
+      ['external', 'bootstrap', unrecordedReason, 'accepted'],
+      ['bootstrap', 'orchestration', 'Argo CD v3.5.1 is operational and the bootstrap credentials are rotated', 'accepted'],
+      ['orchestration', 'deployment', unrecordedReason, 'accepted'],
+    ]);
+    assert.equal(timeline.handoffs[1]!.sender, 'baton/diamond-eb5d74/dev/bootstrap');
+    assert.equal(timeline.handoffs[1]!.credentialsRef, 'baton-system/baton-automation');
+  });
+
+  it('records a handoff signal no change of holder follows as refused, with its reason', async () => {
+    const events = await openDiamondHistory();
+    const forged = { concern: 'platform', from: 'bootstrap', to: 'external', sender: 'someone-else', reason: 'trying my luck' } as const;
+    const timeline = timelineFromHistory({ events: [...events, handoffSignalEvent(events.at(-1)!, forged)] });
+    const refused = timeline.handoffs.at(-1)!;
+    assert.deepEqual([refused.from, refused.to, refused.sender, refused.reason, refused.accepted], ['bootstrap', 'external', 'someone-else', 'trying my luck', false]);
+    assert.match(handoffRows(renderMarkdown(incidentReport(timeline))).at(-1)![3]!, /^rejected: /);
   });
 
   it('lists what Argo CD reported in steady state, in order, from the watch results in the history', async () => {

@@ -7,7 +7,7 @@ import { incidentReport } from '../../report/incident.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { timelineFromHistory } from '../../report/timeline.js';
 import type { NamedHistory } from '../../worker/replay.js';
-import { lifecycleIdFrom } from '../client.js';
+import { lifecycleIdFrom, openRunLedger } from '../client.js';
 import { CliError } from '../errors.js';
 import { historyOf } from './history.js';
 
@@ -37,7 +37,9 @@ export function registerReportCommand(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (idOrFile: string, options: { html?: boolean; output?: string }) => {
       const { history } = await reportedHistory(idOrFile);
-      const report = incidentReport(timelineFromHistory(history));
+      const timeline = timelineFromHistory(history);
+      if (timeline.end === null && !existsSync(idOrFile)) timeline.handoffs = (await openRunLedger(idOrFile)) ?? timeline.handoffs;
+      const report = incidentReport(timeline);
       const text = options.html ? renderHtml(report) : renderMarkdown(report);
       if (options.output) {
         await writeFile(options.output, text);
