@@ -62,6 +62,11 @@ async function temporal(args: string[]): Promise<string> {
   return stdout;
 }
 
+/** The baton CLI, pointed at this test's server. */
+function baton(...args: string[]) {
+  return run(process.execPath, [`${repoRoot}bin/baton.js`, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: env.address } });
+}
+
 async function queryState(): Promise<LifecycleState> {
   const answer = JSON.parse(await temporal(example('query', 'state'))) as { queryResult: LifecycleState[] };
   return answer.queryResult[0]!;
@@ -122,7 +127,6 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
   });
 
   it('baton report reads the run from the server, and names an unknown workflow id in one line', async () => {
-    const baton = (...args: string[]) => run(process.execPath, [`${repoRoot}bin/baton.js`, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: env.address } });
     const { stdout } = await baton('report', workflowId);
     assert.match(stdout, /^- Workflow id: baton\/demo\/dev$/m);
     assert.match(stdout, /^\| cert-manager \| deploy \| 1 \|.*\| failed \| application cert-manager is Degraded/m);
@@ -140,6 +144,10 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
     const started = await temporal(example('start'));
     const runId = /RunId\s+(\S+)/.exec(started)?.[1];
     await eventually('cert-manager failing', async () => ((await queryState()).stacks.find((s) => s.name === 'cert-manager')?.status === 'failed' ? true : undefined));
+    // The open run's own transfers have their reasons only in its ledger: the report asks the run.
+    const { stdout: report } = await baton('report', workflowId);
+    assert.match(report, /^\| platform \| external \| bootstrap \| \S+ \| preflight passed; the bootstrap layer installs Argo CD and the automation credentials \| accepted \|$/m);
+    assert.match(report, /^\| platform \| bootstrap \| orchestration \| \S+ \| Argo CD \S+ is operational and the bootstrap credentials are rotated \| accepted \|$/m);
     const answer = await temporal(example('update execute', 'abort'));
     assert.match(answer, /abort accepted/);
     const final = (await env.client.workflow.getHandle(workflowId, runId).result()) as LifecycleState;
