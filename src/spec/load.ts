@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { SpecError, type SpecIssue } from './issues.js';
 import type { PlatformSpec } from './schema.js';
+import { unbuiltIssues } from './unbuilt.js';
 import { validatePlatformSpec } from './validate.js';
 
 /** Parses and validates a platform spec; a SpecError lists every problem with its path and line. */
@@ -14,8 +15,12 @@ export function parsePlatformSpec(text: string, source?: string): PlatformSpec {
       source,
     );
   }
-  const result = validatePlatformSpec(doc.toJS());
-  if (!result.ok) throw new SpecError(result.issues.map((issue) => withLine(issue, doc, lineCounter)), source);
+  const document: unknown = doc.toJS();
+  const result = validatePlatformSpec(document);
+  const unbuilt = unbuiltIssues(document);
+  if (!result.ok || unbuilt.length > 0) {
+    throw new SpecError([...(result.ok ? [] : result.issues), ...unbuilt].map((issue) => withLine(issue, doc, lineCounter)), source);
+  }
   return result.spec;
 }
 
@@ -31,10 +36,9 @@ export async function loadPlatformSpec(file: string): Promise<PlatformSpec> {
 
 /** Finds the line of the deepest node of the issue's path that exists in the document. */
 function withLine(issue: SpecIssue, doc: Document, lineCounter: LineCounter): SpecIssue {
-  const keys = issue.path.match(/[^.[\]]+/g) ?? [];
-  const path = keys.map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+  const keys = issue.keys ?? [];
+  for (let depth = keys.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(keys.slice(0, depth), true);
     if (isNode(node) && node.range) return { ...issue, line: lineCounter.linePos(node.range[0]).line };
   }
   return issue;

@@ -11,9 +11,9 @@ export const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duratio
 
 export const retryPolicySchema = z
   .object({
-    maximumAttempts: z.number().int().min(1).describe('attempts before the stack is marked failed'),
+    maximumAttempts: z.number().int().min(1, 'must be at least 1').describe('attempts before the stack is marked failed'),
     initialInterval: duration,
-    backoffCoefficient: z.number().min(1),
+    backoffCoefficient: z.number().min(1, 'must be at least 1 (1: the same interval every time)'),
     maximumInterval: duration,
   })
   .partial()
@@ -37,7 +37,7 @@ export const defaultSyncPolicy = { selfHeal: true, prune: true, options: ['Creat
 
 export const defaultsSchema = z
   .object({
-    maxParallelStacks: z.number().int().min(1).max(500).default(4),
+    maxParallelStacks: z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500').default(4),
     failurePolicy: failurePolicySchema.default('continue'),
     healthTimeout: duration.default('10m').describe('how long a stack may take to become Healthy'),
     retry: retryPolicySchema.default({}),
@@ -48,7 +48,7 @@ export const defaultsSchema = z
 export const stackSchema = z
   .object({
     name: dnsLabel,
-    path: z.string().min(1).optional().describe('path in the source repository; default stacks/<name>'),
+    path: z.string().min(1, 'must not be empty').optional().describe('path in the source repository; default stacks/<name>'),
     namespace: dnsLabel.optional().describe('destination namespace; default <name>'),
     dependsOn: z.array(z.string()).default([]),
     healthTimeout: duration.optional(),
@@ -59,15 +59,17 @@ export const stackSchema = z
 
 export const sourceSchema = z
   .object({
-    repoURL: z.string().min(1),
-    targetRevision: z.string().min(1).default('HEAD'),
+    repoURL: z.string().min(1, 'must not be empty'),
+    targetRevision: z.string().min(1, 'must not be empty').default('HEAD'),
   })
   .strict();
 
+/** An environment the platform may be deployed to; `baton deploy --env` accepts only these when any are declared. */
 export const environmentSchema = z
   .object({
     name: dnsLabel,
-    requiresApproval: z.boolean().default(false),
+    // Reserved for promotion's approvals, which are not built yet: a file that sets it true is refused (unbuiltIssues).
+    requiresApproval: z.boolean().optional().describe('reserved for promotion approvals, not built yet: only false is accepted'),
   })
   .strict();
 

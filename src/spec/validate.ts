@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import { validateGraph } from '../dag/index.js';
-import { formatPath, type SpecIssue } from './issues.js';
+import { issueAt, type SpecIssue } from './issues.js';
+import { schemaIssue } from './schemaIssue.js';
 import { platformSpecSchema, type PlatformSpec } from './schema.js';
 
 export type SpecValidation = { ok: true; spec: PlatformSpec } | { ok: false; issues: SpecIssue[] };
@@ -11,17 +11,7 @@ export type SpecValidation = { ok: true; spec: PlatformSpec } | { ok: false; iss
  */
 export function validatePlatformSpec(document: unknown): SpecValidation {
   const parsed = platformSpecSchema.safeParse(document);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toSpecIssue) };
-  const graphIssues = validateGraph(parsed.data.spec.stacks).map((issue) => ({
-    path: formatPath(['spec', 'stacks', ...issue.path]),
-    message: issue.message,
-  }));
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => schemaIssue(issue, document)) };
+  const graphIssues = validateGraph(parsed.data.spec.stacks).map((issue) => issueAt(['spec', 'stacks', ...issue.path], document, issue.message));
   return graphIssues.length > 0 ? { ok: false, issues: graphIssues } : { ok: true, spec: parsed.data };
-}
-
-function toSpecIssue(issue: z.core.$ZodIssue): SpecIssue {
-  if (issue.code === 'unrecognized_keys') {
-    return { path: formatPath(issue.path), message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
-  }
-  return { path: formatPath(issue.path), message: issue.message };
 }

@@ -35,8 +35,8 @@ describe('baton validate and plan (the CLI contract)', () => {
     const run = baton('validate', bad);
     assert.notEqual(run.code, 0);
     assert.equal(run.stdout, '');
-    assert.match(run.stderr, /spec\.stacks\[1\]\.dependsOn\[0\]: depends on "zz"/);
-    assert.match(run.stderr, /spec\.stacks\[0\]\.dependsOn\[0\]: dependency cycle: a -> c -> a/);
+    assert.match(run.stderr, /spec\.stacks\[1\] \(b\)\.dependsOn\[0\]: depends on "zz"/);
+    assert.match(run.stderr, /spec\.stacks\[0\] \(a\)\.dependsOn\[0\]: dependency cycle: a -> c -> a/);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
   });
 
@@ -71,6 +71,15 @@ describe('baton validate and plan (the CLI contract)', () => {
     const both = baton('plan', peers, '--json', '--mermaid');
     assert.equal(both.code, 2);
     assert.match(both.stderr, /choose one of --json and --mermaid/);
+  });
+
+  it('deploy refuses an environment the spec does not declare, naming the ones it does', () => {
+    const file = `${dir}/environments.yaml`;
+    const document = platformDocument('envs', [{ name: 'a' }]);
+    writeFileSync(file, stringify({ ...document, spec: { ...document.spec, environments: [{ name: 'dev' }, { name: 'prod' }] } }));
+    const run = baton('deploy', file, '--env', 'staging');
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stderr.trim(), `${file}: platform envs has no environment "staging": its spec.environments declares dev, prod; deploy to one of those, or declare staging there`);
   });
 
   it('schema prints the JSON Schema of the spec', () => {

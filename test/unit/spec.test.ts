@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { parsePlatformSpec } from '../../src/spec/load.js';
-import { resolveStacks, SpecError, validatePlatformSpec } from '../../src/spec/index.js';
+import { undeclaredEnvironment } from '../../src/spec/environments.js';
+import { formatIssue, resolveStacks, SpecError, validatePlatformSpec } from '../../src/spec/index.js';
 import { platformDocument } from '../support/specs.js';
+import { repoRoot } from '../support/tools.js';
 
 function problems(text: string): string[] {
   try {
     parsePlatformSpec(text, 'p.yaml');
   } catch (err) {
     assert.ok(err instanceof SpecError);
-    return err.issues.map((i) => `${i.line ?? '-'} ${i.path}: ${i.message}`);
+    return err.issues.map((issue) => formatIssue(issue, 'p.yaml'));
   }
   return [];
 }
@@ -53,21 +56,123 @@ describe('platform spec', () => {
   it('names the path and the line of every problem', () => {
     const text = valid.replace('[cert-manager]', '[cert-manager, missing]').replace('name: ingress', 'name: Ingress_1').replace('maximumAttempts: 5', 'maximumAttempts: 0');
     assert.deepEqual(problems(text), [
-      '9 spec.stacks[1].name: must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
-      '11 spec.stacks[1].retry.maximumAttempts: Too small: expected number to be >=1',
-    ]);
-    assert.deepEqual(problems(valid.replace('[cert-manager]', '[cert-manager, missing]')), [
-      '10 spec.stacks[1].dependsOn[1]: depends on "missing", which is not a stack of this platform',
+      'p.yaml:9: spec.stacks[1].name: "Ingress_1" must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+      'p.yaml:11: spec.stacks[1] (Ingress_1).retry.maximumAttempts: 0 must be at least 1',
     ]);
   });
 
-  it('reports unknown fields, wrong kinds, empty stacks and YAML syntax errors', () => {
-    assert.deepEqual(problems(valid.replace('kind: Platform', 'kind: Plaform\nextra: 1')), [
-      '2 kind: Invalid input: expected "Platform"',
-      '1 : unknown field "extra"',
+  // Every kind of problem the validator reports, each as the whole line `baton validate` prints.
+  const cases: { kind: string; edit: (text: string) => string; lines: string[] }[] = [
+    { kind: 'YAML syntax', edit: () => 'a: [1, 2', lines: ['p.yaml:1: (document): YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'] },
+    { kind: 'a repeated YAML key', edit: (t) => t.replace('kind: Platform', 'kind: Platform\nkind: Platform'), lines: ['p.yaml:3: (document): YAML: Map keys must be unique'] },
+    {
+      kind: 'unknown fields, in the document and in a stack',
+      edit: (t) => t.replace('kind: Platform', 'kind: Platform\nextra: 1').replace('      retry:', '      colour: blue\n      shade: dark\n      retry:'),
+      lines: ['p.yaml:10: spec.stacks[1] (ingress): unknown fields "colour", "shade"', 'p.yaml:1: (document): unknown field "extra"'],
+    },
+    { kind: 'a literal', edit: (t) => t.replace('kind: Platform', 'kind: Plaform'), lines: ['p.yaml:2: kind: "Plaform" must be "Platform"'] },
+    {
+      kind: 'an enum',
+      edit: (t) => t.replace('  stacks:', '  defaults: { failurePolicy: fast }\n  stacks:'),
+      lines: ['p.yaml:7: spec.defaults.failurePolicy: "fast" must be one of "continue", "failFast"'],
+    },
+    { kind: 'a required field', edit: (t) => t.replace('{ repoURL: file:///srv/platform.git }', '{ targetRevision: main }'), lines: ['p.yaml:6: spec.source.repoURL: is required (a string)'] },
+    { kind: 'a required literal', edit: (t) => t.replace('kind: Platform\n', ''), lines: ['p.yaml:1: kind: is required ("Platform")'] },
+    {
+      kind: 'a scalar of the wrong type',
+      edit: (t) => t.replace('  stacks:', '  defaults: { maxParallelStacks: four }\n  stacks:'),
+      lines: ['p.yaml:7: spec.defaults.maxParallelStacks: "four" must be a number'],
+    },
+    { kind: 'a whole number', edit: (t) => t.replace('maximumAttempts: 5', 'maximumAttempts: 1.5'), lines: ['p.yaml:11: spec.stacks[1] (ingress).retry.maximumAttempts: 1.5 must be a whole number'] },
+    { kind: 'a boolean', edit: (t) => t.replace('retry: { maximumAttempts: 5 }', 'sync: { prune: maybe }'), lines: ['p.yaml:11: spec.stacks[1] (ingress).sync.prune: "maybe" must be true or false'] },
+    { kind: 'a scalar for a list', edit: (t) => t.replace('[cert-manager]', 'cert-manager'), lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn: "cert-manager" must be a list'] },
+    { kind: 'a mapping for a list', edit: (t) => t.replace('[cert-manager]', '{ name: cert-manager }'), lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn: must be a list, not a mapping'] },
+    { kind: 'a number too small', edit: (t) => t.replace('maximumAttempts: 5', 'maximumAttempts: 0'), lines: ['p.yaml:11: spec.stacks[1] (ingress).retry.maximumAttempts: 0 must be at least 1'] },
+    {
+      kind: 'a number too large',
+      edit: (t) => t.replace('  stacks:', '  defaults: { maxParallelStacks: 501 }\n  stacks:'),
+      lines: ['p.yaml:7: spec.defaults.maxParallelStacks: 501 must be at most 500'],
+    },
+    { kind: 'an empty string', edit: (t) => t.replace('    - name: ingress', '    - name: ingress\n      path: ""'), lines: ['p.yaml:10: spec.stacks[1] (ingress).path: "" must not be empty'] },
+    {
+      kind: 'a name too long',
+      edit: (t) => t.replace('name: demo', `name: ${'a'.repeat(64)}`),
+      lines: [`p.yaml:4: metadata.name: "${'a'.repeat(64)}" must be at most 63 characters (a DNS-1123 label)`],
+    },
+    {
+      kind: 'a pattern: duration',
+      edit: (t) => t.replace('retry: { maximumAttempts: 5 }', 'healthTimeout: soon'),
+      lines: ['p.yaml:11: spec.stacks[1] (ingress).healthTimeout: "soon" must be a duration such as "30s", "10m" or "1h"'],
+    },
+    {
+      kind: 'a pattern: sync option',
+      edit: (t) => t.replace('retry: { maximumAttempts: 5 }', 'sync: { options: [CreateNamespace] }'),
+      lines: ['p.yaml:11: spec.stacks[1] (ingress).sync.options[0]: "CreateNamespace" must be an Argo CD sync option such as "CreateNamespace=true"'],
+    },
+    {
+      kind: 'a pattern: Kubernetes version',
+      edit: (t) => t.replace('  stacks:', '  cluster: { minKubernetesVersion: latest }\n  stacks:'),
+      lines: ['p.yaml:7: spec.cluster.minKubernetesVersion: "latest" must be a version such as "1.30" or "v1.30.0"'],
+    },
+    { kind: 'no stacks', edit: (t) => t.slice(0, t.indexOf('  stacks:')) + '  stacks: []\n', lines: ['p.yaml:7: spec.stacks: a platform needs at least one stack'] },
+    {
+      kind: 'an unknown dependency',
+      edit: (t) => t.replace('[cert-manager]', '[cert-manager, infra]'),
+      lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn[1]: depends on "infra", which is not a stack of this platform'],
+    },
+    { kind: 'a self-dependency', edit: (t) => t.replace('[cert-manager]', '[ingress]'), lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn[0]: stack "ingress" depends on itself'] },
+    {
+      kind: 'a repeated dependency',
+      edit: (t) => t.replace('[cert-manager]', '[cert-manager, cert-manager]'),
+      lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn[1]: lists "cert-manager" more than once'],
+    },
+    {
+      kind: 'a duplicate name',
+      edit: (t) => t.replace('    - name: ingress', '    - name: cert-manager\n    - name: ingress'),
+      lines: ['p.yaml:9: spec.stacks[1].name: duplicate stack name "cert-manager" (first declared at index 0)'],
+    },
+    {
+      kind: 'a dependency cycle',
+      edit: (t) => t.replace('    - name: cert-manager', '    - name: cert-manager\n      dependsOn: [ingress]'),
+      lines: ['p.yaml:9: spec.stacks[0] (cert-manager).dependsOn[0]: dependency cycle: cert-manager -> ingress -> cert-manager'],
+    },
+    {
+      kind: 'a field reserved for what is not built yet',
+      edit: (t) => `${t}  environments:\n    - name: dev\n    - name: prod\n      requiresApproval: true\n`,
+      lines: ['p.yaml:15: spec.environments[1] (prod).requiresApproval: true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false'],
+    },
+  ];
+  for (const { kind, edit, lines } of cases) {
+    it(`reports ${kind} as one line naming the place and the value`, () => assert.deepEqual(problems(edit(valid)), lines));
+  }
+
+  it('reports every problem of a file at once, the reserved field with the others', () => {
+    const text = `${valid.replace('kind: Platform', 'kind: Plaform')}  environments:\n    - { name: prod, requiresApproval: true }\n`;
+    assert.deepEqual(problems(text), [
+      'p.yaml:2: kind: "Plaform" must be "Platform"',
+      'p.yaml:13: spec.environments[0] (prod).requiresApproval: true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false',
     ]);
-    assert.match(problems('a: [1, 2')[0]!, /^1 : YAML: Flow sequence/);
-    assert.deepEqual(problems(valid.slice(0, valid.indexOf('  stacks:')) + '  stacks: []\n'), ['7 spec.stacks: a platform needs at least one stack']);
+  });
+
+  it('accepts requiresApproval: false, which is what every environment is today', () => {
+    assert.deepEqual(problems(`${valid}  environments:\n    - { name: dev, requiresApproval: false }\n`), []);
+  });
+
+  it('allows a deploy only to a declared environment, when the spec declares any', () => {
+    const spec = parsePlatformSpec(`${valid}  environments:\n    - name: dev\n    - name: prod\n`);
+    assert.equal(undeclaredEnvironment(spec, 'dev'), undefined);
+    assert.equal(
+      undeclaredEnvironment(spec, 'staging'),
+      'platform demo has no environment "staging": its spec.environments declares dev, prod; deploy to one of those, or declare staging there',
+    );
+    assert.equal(undeclaredEnvironment(parsePlatformSpec(valid), 'staging'), undefined, 'a spec without environments allows any');
+  });
+
+  it("accepts the example platform and the README's spec", () => {
+    assert.equal(parsePlatformSpec(readFileSync(`${repoRoot}manifests/examples/demo.yaml`, 'utf8')).spec.stacks.length, 8);
+    const readmeSpec = /## The platform spec\n\n```yaml\n([\s\S]*?)```/.exec(readFileSync(`${repoRoot}README.md`, 'utf8'))?.[1];
+    assert.ok(readmeSpec, 'README.md shows a spec under "## The platform spec"');
+    assert.equal(parsePlatformSpec(readmeSpec).metadata.name, 'demo');
   });
 
   it('rejects every invalid spec with a path', () => {

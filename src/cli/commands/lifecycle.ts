@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { undeclaredEnvironment } from '../../spec/environments.js';
 import { loadPlatformSpec } from '../../spec/load.js';
 import { abortUpdate, resumeUpdate, stateQuery, teardownUpdate, type ControlRequest } from '../../workflows/definitions.js';
 import { defaultTaskQueuePrefix } from '../../workflows/taskQueues.js';
@@ -35,6 +36,8 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--repo-url <url>', "use this repository instead of the spec's spec.source.repoURL (e.g. the sandbox's, `baton sandbox status --json`)")
     .action(async (file: string, options: { env: string; taskQueuePrefix: string; wait?: boolean; repoUrl?: string }) => {
       const loaded = await loadPlatformSpec(file);
+      const undeclared = undeclaredEnvironment(loaded, options.env);
+      if (undeclared) throw new CliError(`${file}: ${undeclared}`, 2);
       const spec = options.repoUrl ? { ...loaded, spec: { ...loaded.spec, source: { ...loaded.spec.source, repoURL: options.repoUrl } } } : loaded;
       const workflowId = await startLifecycle({ spec, environment: options.env, taskQueuePrefix: options.taskQueuePrefix });
       process.stdout.write(`${workflowId}\n`);
