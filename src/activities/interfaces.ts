@@ -69,6 +69,15 @@ export interface ClusterActivities {
 
 /** The cluster zone's writes, next to ClusterActivities: same worker, same credentials. */
 export interface ClusterResourceActivities {
+  /** Deletes with foreground propagation and waits until every object is gone; a timeout names what finalizers hold. */
+  deleteResources(input: { objects: ManagedObject[]; timeoutMs: number }): Promise<DeleteResult>;
+}
+
+/**
+ * The cluster zone's other writes, which no workflow schedules, so no worker registers them: the
+ * integration tests call them directly (createClusterActivities) to put objects on the sandbox and wait for them.
+ */
+export interface ClusterManifestActivities {
   /**
    * Server-side apply (field manager `baton`), labelling each object as managed by Baton for the platform:
    * CRDs first (waited until Established), then namespaces, then everything else.
@@ -76,8 +85,6 @@ export interface ClusterResourceActivities {
   applyManifests(input: { platform: string; manifests: KubernetesManifest[]; force?: boolean; timeoutMs?: number }): Promise<ApplyResult>;
   /** Watches the objects until each is ready by its kind's rule; heartbeats list the ones still waiting. */
   awaitReady(input: { objects: ManagedObject[]; timeoutMs: number }): Promise<ReadyResult>;
-  /** Deletes with foreground propagation and waits until every object is gone; a timeout names what finalizers hold. */
-  deleteResources(input: { objects: ManagedObject[]; timeoutMs: number }): Promise<DeleteResult>;
 }
 
 export type PlaybookName = 'bootstrap' | 'rotate-credentials' | 'teardown';
@@ -100,7 +107,7 @@ export interface AnsibleActivities {
     platform: string;
     environment: string;
     features: Record<string, boolean>;
-    /** The root Application's source; the worker's setting when absent. */
+    /** The root Application's source; the ansible settings' when absent (the integration tests run playbooks without a run). */
     source?: { repoURL: string; targetRevision: string };
   }): Promise<PlaybookSummary>;
 }

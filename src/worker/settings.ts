@@ -28,10 +28,12 @@ export const workerSettingsSchema = z
         project: nonEmpty.optional(),
         tokenFile: nonEmpty.optional(),
       })
+      .strict()
       .optional(),
     argocdManifestsDir: nonEmpty.optional(),
-    source: z.object({ repoURL: nonEmpty, targetRevision: nonEmpty }).optional(),
   })
+  // A setting nothing reads is refused, not dropped: the root Application's source comes with each run.
+  .strict()
   .superRefine((settings, ctx) => {
     const needs = (queue: ServedQueue, present: unknown, what: string) => {
       if (settings.serve.includes(queue) && present === undefined) ctx.addIssue({ code: 'custom', path: [queue], message: `serving ${queue} needs ${what}` });
@@ -67,6 +69,5 @@ export function ansibleSettings(settings: WorkerSettings): AnsibleSettings | und
     ...(passwordFile ? { argocdAdminPasswordFile: passwordFile } : {}),
     ...(argocd?.tokenFile ? { argocdTokenFile: argocd.tokenFile } : {}),
     ...(settings.automationKubeconfig ? { automationKubeconfigFile: settings.automationKubeconfig } : {}),
-    ...(settings.source ? { source: settings.source } : {}),
   };
 }

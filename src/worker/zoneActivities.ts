@@ -1,13 +1,21 @@
 import { createAnsibleActivities } from '../activities/ansible/index.js';
 import { createArgoCdActivities } from '../activities/argocd/index.js';
 import { createClusterActivities } from '../activities/cluster/index.js';
+import type { ClusterActivities, ClusterResourceActivities } from '../activities/interfaces.js';
 import type { TrustZone } from '../workflows/taskQueues.js';
 import { ansibleSettings, argoCdSettings, clusterSettings, type WorkerSettings } from './settings.js';
 
-/** The real activities of each trust zone the settings serve, each built with only its own zone's settings. */
+/**
+ * The real activities of each trust zone the settings serve, each built with only its own zone's settings.
+ * Only what the workflows schedule is registered: the cluster zone's applyManifests and awaitReady stay
+ * a library for the integration tests.
+ */
 export function zoneActivities(settings: WorkerSettings): Partial<Record<TrustZone, object>> {
   const zones: Partial<Record<TrustZone, object>> = {};
-  if (settings.serve.includes('cluster')) zones.cluster = createClusterActivities(clusterSettings(settings));
+  if (settings.serve.includes('cluster')) {
+    const { preflight, findOrphans, deleteResources } = createClusterActivities(clusterSettings(settings));
+    zones.cluster = { preflight, findOrphans, deleteResources } satisfies ClusterActivities & ClusterResourceActivities;
+  }
   const ansible = ansibleSettings(settings);
   if (settings.serve.includes('ansible') && ansible) zones.ansible = createAnsibleActivities(ansible);
   const argocd = argoCdSettings(settings);
