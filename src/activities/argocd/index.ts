@@ -1,7 +1,7 @@
 /**
  * The argocd trust zone: every stack's Application through Argo CD's REST API (upsert, sync, the
  * health gate, delete, the steady-state watch), with an API token or a local account's password
- * from a file. It may depend on src/spec, the failure types and ../interfaces; it must never touch
+ * from a file. It may depend on src/spec, src/workflows' failure modules and ../interfaces; it must never touch
  * the Kubernetes API or the cluster zone's code (eslint.config.js enforces it).
  * See docs/architecture.md#argo-cd-api-calls.
  */
