@@ -60,10 +60,10 @@ export function incidentReport(timeline: RunTimeline): IncidentReport {
       },
       {
         heading: 'Stack attempts',
-        columns: ['stack', 'action', 'attempt', 'start', 'end', 'duration', 'result', 'error'],
+        columns: ['stack', 'action', 'attempt', 'start', 'end', 'duration', 'result', 'error', 'failure type'],
         rows: timeline.attempts.map((a) => {
           const span = formatSpan(a.start, a.end);
-          return [a.stack, a.action, String(a.attempt), span.start, span.end, span.duration, a.result, a.error ?? ''];
+          return [a.stack, a.action, String(a.attempt), span.start, span.end, span.duration, a.result, a.error ?? '', a.failureType ?? ''];
         }),
         empty: 'No stack was deployed or deleted.',
       },

@@ -4,7 +4,7 @@ import type { ApplicationChange, ArgoCdActivities } from '../activities/interfac
 import type { HandoffRequest } from '../workflows/authority.js';
 import { authorityHandoffSignal } from '../workflows/definitions.js';
 import { deployStack, type StackAction, type StackRunInput } from '../workflows/deployStack.js';
-import { describeFailure } from '../workflows/failures.js';
+import { describeFailure, failureTypeOf } from '../workflows/failures.js';
 import type { LifecycleInput } from '../workflows/input.js';
 import { authorityAttribute, phaseAttribute } from '../workflows/searchAttributes.js';
 import type { Holder, LedgerEntry, LifecycleState, SteadyStateEvent } from '../workflows/state.js';
@@ -20,6 +20,8 @@ export interface StackAttempt {
   end: number | null;
   result: 'succeeded' | 'failed' | 'cancelled' | 'running';
   error?: string;
+  /** The failure type (failureTypes) of a failed attempt: what went wrong, where the error says what to fix. */
+  failureType?: string;
 }
 
 export interface PhaseSpan {
@@ -167,11 +169,10 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       else if (event.childWorkflowExecutionCanceledEventAttributes) record.result = 'cancelled';
       else {
         record.result = 'failed';
-        record.error = event.childWorkflowExecutionFailedEventAttributes
-          ? describeFailure(event.childWorkflowExecutionFailedEventAttributes.failure, 'failed')
-          : event.childWorkflowExecutionTimedOutEventAttributes
-            ? 'timed out'
-            : 'terminated';
+        const failure = event.childWorkflowExecutionFailedEventAttributes?.failure;
+        record.error = failure ? describeFailure(failure, 'failed') : event.childWorkflowExecutionTimedOutEventAttributes ? 'timed out' : 'terminated';
+        const type = failureTypeOf(failure);
+        if (type) record.failureType = type;
       }
     }
     const update = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;

@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+
 /**
  * One link of a cause chain: an Error (its `cause`), a Temporal failure as the SDK builds it, or a
  * failure as an event history records it (temporal.api.failure.v1.Failure, whose `cause` is the same shape).
@@ -6,6 +8,8 @@ export interface CauseLink {
   message?: unknown;
   code?: unknown;
   cause?: unknown;
+  /** An ApplicationFailure's type, as a history records it. */
+  applicationFailureInfo?: { type?: unknown } | null;
 }
 
 /**
@@ -35,4 +39,15 @@ export function errorCode(err: unknown): string | undefined {
   return causeChain(err)
     .map((link) => link.code)
     .find((code): code is string => typeof code === 'string');
+}
+
+/**
+ * The type (one of failureTypes) of the deepest ApplicationFailure along the chain: what went wrong upstream,
+ * where describeFailure says what to fix.
+ */
+export function failureTypeOf(err: unknown): string | undefined {
+  return causeChain(err)
+    .map((link) => (link instanceof ApplicationFailure ? link.type : link.applicationFailureInfo?.type))
+    .filter((type): type is string => typeof type === 'string' && type !== '')
+    .at(-1);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, RetryState } from '@temporalio/common';
-import { causeChain, describeFailure, errorCode } from '../../src/workflows/failures.js';
+import { causeChain, describeFailure, errorCode, failureTypeOf } from '../../src/workflows/failures.js';
 import { failureTypes } from '../../src/workflows/failureTypes.js';
 
 describe('the cause chain of a failure', () => {
@@ -12,6 +12,13 @@ describe('the cause chain of a failure', () => {
   it('walks a child failure down to the ApplicationFailure that says what went wrong', () => {
     assert.deepEqual(causeChain(child), [child, activity, upstream]);
     assert.equal(describeFailure(child), 'application cert-manager is Degraded');
+  });
+
+  it("gives the type of the deepest ApplicationFailure, as the SDK builds it and as a history records it", () => {
+    assert.equal(failureTypeOf(child), failureTypes.applicationFailed);
+    const recorded = { message: 'Activity task failed', cause: { message: 'refused', applicationFailureInfo: { type: failureTypes.argoCdPermissionDenied } } };
+    assert.equal(failureTypeOf(recorded), failureTypes.argoCdPermissionDenied);
+    assert.equal(failureTypeOf(new Error('no type here')), undefined);
   });
 
   it('walks a failure as an event history records it', () => {

@@ -70,13 +70,15 @@ function assertGanttShape(lines: string[]): { sections: string[]; tasks: { name:
 }
 
 describe('baton report', () => {
-  it('shows the failed attempt with its error and the later successful one', async () => {
+  it('shows the failed attempt with its error and failure type, and the later successful one', async () => {
     const timeline = await fixtureTimeline('failure-and-resume');
     const markdown = renderMarkdown(incidentReport(timeline));
     assert.match(markdown, /^# Run report: partial-6f84a3 in dev: torn-down$/m);
     assert.match(markdown, /^- Workflow id: lifecycle-0c6ded$/m);
-    assert.match(markdown, /^\| cert-manager \| deploy \| 1 \| [^|]+ \| [^|]+ \| \d+ms \| failed \| application cert-manager is Degraded: Deployment\/cert-manager has 0\/1 ready replicas \|$/m);
-    assert.match(markdown, /^\| cert-manager \| deploy \| 2 \| [^|]+ \| [^|]+ \| \d+ms \| succeeded \| {2}\|$/m);
+    assert.match(markdown, /^\| cert-manager \| deploy \| 1 \| [^|]+ \| [^|]+ \| \d+ms \| failed \| application cert-manager is Degraded: Deployment\/cert-manager has 0\/1 ready replicas \| ApplicationDegraded \|$/m);
+    assert.match(markdown, /^\| cert-manager \| deploy \| 2 \| [^|]+ \| [^|]+ \| \d+ms \| succeeded \| {2}\| {2}\|$/m);
+    // The type the history records: the test doubles of that recording named it ApplicationDegraded.
+    assert.equal(timeline.attempts.find((a) => a.result === 'failed')?.failureType, 'ApplicationDegraded');
     const failed = markdown.indexOf('| cert-manager | deploy | 1 |');
     assert.ok(failed >= 0 && failed < markdown.indexOf('| cert-manager | deploy | 2 |'), 'the failed attempt comes first');
     assert.match(markdown, /^\| 2026-[^|]+ \| resume \| update \| oncall \| fixed the issuer \|$/m);
