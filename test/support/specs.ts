@@ -21,6 +21,16 @@ export const diamond = [
   { name: 'top', dependsOn: ['left', 'right'] },
 ];
 
+/** Two branches off one base, so a failure in one blocks its branch and leaves the other. */
+export const twoBranches = [
+  { name: 'crds' },
+  { name: 'cert-manager', dependsOn: ['crds'] },
+  { name: 'ingress', dependsOn: ['cert-manager'] },
+  { name: 'app', dependsOn: ['ingress'] },
+  { name: 'monitoring', dependsOn: ['crds'] },
+  { name: 'dashboards', dependsOn: ['monitoring'] },
+];
+
 /** A random DAG: each stack depends on up to `fanIn` earlier ones, drawn from a seeded generator. */
 export function randomDag(count: number, fanIn: number, seed: number): { name: string; dependsOn: string[] }[] {
   let x = seed;
