@@ -1,19 +1,5 @@
 import type { StackGraph } from './graph.js';
 
-/**
- * Stacks that may start now: waiting ones whose dependencies are all satisfied, in
- * declaration order. With reverseGraph it gives the stacks teardown may remove next.
- */
-export function readySet(
-  graph: StackGraph,
-  isWaiting: (name: string) => boolean,
-  isSatisfied: (name: string) => boolean,
-): string[] {
-  return graph.names.filter(
-    (name, i) => isWaiting(name) && graph.dependencies[i]!.every((d) => isSatisfied(graph.names[d]!)),
-  );
-}
-
 /** Every stack that depends, directly or not, on one of the failed stacks; in declaration order. */
 export function blockedBy(graph: StackGraph, failed: Iterable<string>): string[] {
   const blocked = new Uint8Array(graph.names.length);

@@ -8,8 +8,8 @@ export interface ReplayOutcome {
   name: string;
   workflowId: string;
   ok: boolean;
-  /** What diverged, as the SDK reports it (names the event and the command it expected). */
-  error?: string;
+  /** What diverged, as the SDK reports it (a DeterminismViolationError naming the event and the command it expected). */
+  error?: Error;
 }
 
 export interface NamedHistory {
@@ -37,7 +37,7 @@ export async function replayHistories(histories: NamedHistory[], workflowsPath =
       name: histories[index]!.name,
       workflowId: result.workflowId,
       ok: result.error === undefined,
-      ...(result.error ? { error: result.error.message } : {}),
+      ...(result.error ? { error: result.error } : {}),
     });
   }
   return outcomes;

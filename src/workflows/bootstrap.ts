@@ -3,6 +3,7 @@ import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, PlaybookSu
 import type { HandoffRequest } from './authority.js';
 import { runOnce, zoneActivityOptions } from './activityOptions.js';
 import { authorityHandoffSignal } from './definitions.js';
+import { failureTypes } from './failureTypes.js';
 import type { Timeouts } from './input.js';
 
 export interface BootstrapInput {
@@ -36,7 +37,7 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
     ansible.runPlaybook({ playbook: name, platform: input.platform, environment: input.environment, features: input.features, source: input.source });
 
   const parent = workflowInfo().parent;
-  if (!parent) throw ApplicationFailure.nonRetryable('bootstrap runs as a child of platformLifecycle, which receives its handoff');
+  if (!parent) throw ApplicationFailure.nonRetryable('bootstrap runs as a child of platformLifecycle, which receives its handoff: start a platformLifecycle instead', failureTypes.noParentRun);
   const handOff = (request: Omit<HandoffRequest, 'concern' | 'sender'>) =>
     getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(authorityHandoffSignal, {
       concern: 'platform',
@@ -52,7 +53,7 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
     const orphans = await cluster.findOrphans({ platform: input.platform });
     if (orphans.length > 0) {
       const listed = orphans.map((o) => `  - ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join('\n');
-      throw ApplicationFailure.nonRetryable(`teardown left ${orphans.length} object(s) labelled for this platform:\n${listed}`, 'OrphansFound');
+      throw ApplicationFailure.nonRetryable(`teardown left ${orphans.length} object(s) labelled for this platform:\n${listed}`, failureTypes.orphansFound);
     }
     await handOff({ from: 'bootstrap', to: 'external', reason: 'teardown playbook done and no orphaned objects remain' });
     return { playbooks: [removed] };

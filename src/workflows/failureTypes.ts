@@ -7,8 +7,15 @@ export const failureTypes = {
   // The run's own input
   invalidInput: 'InvalidInput',
   invalidPlatformSpec: 'InvalidPlatformSpec',
+  // An operator's request (resume, abort, teardown) the run cannot take now
+  requestRefused: 'RequestRefused',
   // Phase 0
   preflightFailed: 'PreflightFailed',
+  // The authority ledger: a handoff the lifecycle itself must make was refused, or a child ended without making its own
+  handoffRefused: 'HandoffRefused',
+  handoffMissing: 'HandoffMissing',
+  // A child workflow started on its own, without the platformLifecycle that receives its handoffs
+  noParentRun: 'NoParentRun',
   // The ansible zone
   playbookFailed: 'PlaybookFailed',
   playbookError: 'PlaybookError',

@@ -1,5 +1,7 @@
+import { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
-import { duration } from '../spec/schema.js';
+import { duration, formatIssue, validatePlatformSpec, type PlatformSpec } from '../spec/index.js';
+import { failureTypes } from './failureTypes.js';
 import { lifecycleStateSchema } from './state.js';
 import { defaultTaskQueuePrefix } from './taskQueues.js';
 
@@ -29,7 +31,28 @@ export const lifecycleInputSchema = z
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
     /** Set by continueAsNew: the state to carry on with. */
     carriedState: lifecycleStateSchema.optional(),
+    /**
+     * A test knob: phase 3 continues as new after this many steady-state watches, so a test sees the
+     * state carried over without waiting for the server to suggest it. Runs in use leave it unset.
+     */
+    continueAsNewAfterWatches: z.number().int().positive().optional(),
   })
   .strict();
 export type LifecycleInput = z.input<typeof lifecycleInputSchema>;
 export type LifecycleSettings = z.infer<typeof lifecycleInputSchema>;
+
+/** The run's input with its defaults, or a non-retryable failure naming every bad field. */
+export function parseLifecycleInput(rawInput: LifecycleInput): LifecycleSettings {
+  const parsed = lifecycleInputSchema.safeParse(rawInput);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `  input.${i.path.join('.')}: ${i.message}`).join('\n');
+  throw ApplicationFailure.nonRetryable(`invalid platformLifecycle input:\n${problems}`, failureTypes.invalidInput);
+}
+
+/** The validated platform spec, or a non-retryable failure listing its problems (also as details). */
+export function parsePlatformSpec(document: unknown): PlatformSpec {
+  const result = validatePlatformSpec(document);
+  if (result.ok) return result.spec;
+  const problems = result.issues.map((i) => `  ${formatIssue(i)}`).join('\n');
+  throw ApplicationFailure.nonRetryable(`invalid platform spec:\n${problems}`, failureTypes.invalidPlatformSpec, result.issues);
+}

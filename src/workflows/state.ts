@@ -8,7 +8,8 @@ export function phase(number: 0 | 1 | 2 | 3 | 4): Phase {
   return { number, name: phaseNames[number] };
 }
 
-export const stackStatusSchema = z.enum(['pending', 'deploying', 'healthy', 'failed', 'blocked', 'deleting', 'deleted']);
+/** `blocked`: waits for a stack that failed; `aborted`: its deploy or delete was cancelled by an abort request. */
+export const stackStatusSchema = z.enum(['pending', 'deploying', 'healthy', 'failed', 'blocked', 'aborted', 'deleting', 'deleted']);
 export type StackStatus = z.infer<typeof stackStatusSchema>;
 
 /** A stack's Application as Argo CD last reported it in steady state. */
@@ -83,3 +84,38 @@ export const lifecycleStateSchema = z.object({
   startedAt: z.string(),
 });
 export type LifecycleState = z.infer<typeof lifecycleStateSchema>;
+
+/** A new run's state: phase 0, the operator holds the platform, every stack pending. */
+export function initialLifecycleState(
+  workflowId: string,
+  platform: string,
+  environment: string,
+  stacks: readonly { name: string; dependsOn: string[] }[],
+): LifecycleState {
+  return {
+    workflowId,
+    platform,
+    environment,
+    phase: phase(0),
+    outcome: 'running',
+    waitingFor: null,
+    error: null,
+    authority: { platform: 'external' },
+    // The run speaks for the operator who started it, for itself, and for Argo CD at a teardown request.
+    holderIds: { external: workflowId, orchestration: workflowId, deployment: workflowId },
+    credentialsRef: null,
+    stacks: stacks.map((s) => ({
+      name: s.name,
+      dependsOn: s.dependsOn,
+      status: 'pending',
+      attempts: 0,
+      startedAt: null,
+      healthyAt: null,
+      finishedAt: null,
+      message: null,
+    })),
+    ledger: [],
+    steadyStateEvents: [],
+    startedAt: new Date().toISOString(),
+  };
+}

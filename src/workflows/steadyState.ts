@@ -35,10 +35,16 @@ function recordChange(state: LifecycleState, change: ApplicationChange, at: stri
 /**
  * Phase 3: watches Argo CD's view of every stack's Application, one bounded watch after another, and
  * records each change, until `ended()` (a teardown or abort request, or the server suggesting
- * continueAsNew) cancels the watch. A watch that fails for good (credentials, permissions) becomes the
- * run's error until resume.
+ * continueAsNew) cancels the watch, or `maxWatches` watches have completed. A watch that fails for good
+ * (credentials, permissions) becomes the run's error until resume.
  */
-export async function watchSteadyState(state: LifecycleState, control: ControlRequests, target: SteadyStateTarget, ended: () => boolean): Promise<void> {
+export async function watchSteadyState(
+  state: LifecycleState,
+  control: ControlRequests,
+  target: SteadyStateTarget,
+  ended: () => boolean,
+  maxWatches = Number.POSITIVE_INFINITY,
+): Promise<void> {
   const { platform, environment, taskQueuePrefix, timeouts } = target;
   const maxWatchMs = durationMs(timeouts.steadyStateWatch);
   const argocd = proxyActivities<ArgoCdActivities>(
@@ -60,9 +66,10 @@ export async function watchSteadyState(state: LifecycleState, control: ControlRe
   };
   const scope = new CancellationScope();
   const watching = scope.run(async () => {
-    for (;;) {
+    for (let completed = 0; completed < maxWatches; ) {
       try {
         await watchOnce();
+        completed += 1;
       } catch (err) {
         if (isCancellation(err)) throw err;
         state.error = `the steady-state watch of Argo CD failed: ${describeFailure(err)}`;

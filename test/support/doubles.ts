@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, LiveStatus, StackTarget } from '../../src/activities/interfaces.js';
+import { failureTypes } from '../../src/workflows/failureTypes.js';
 import type { TrustZone } from '../../src/workflows/taskQueues.js';
 
 export interface ActivityCall {
@@ -30,6 +31,12 @@ export interface DoubleOptions {
   /** Set `reason` to make the watch fail non-retryably, as Argo CD refusing the account does. Mutable: delete it to fix the fault. */
   watchRefusal?: { reason?: string };
 }
+
+/** What the health wait of a failing stack says, as Argo CD's Degraded verdict would. */
+export const degradedMessage = (stack: string) => `application ${stack} is Degraded: Deployment/${stack} has 0/1 ready replicas`;
+
+/** Why a failing preflight check failed. */
+export const failedCheckReason = (check: string) => `${check} failed in the test double`;
 
 /**
  * Test doubles of every trust zone's activities: they record calls and time, and fail on
@@ -60,7 +67,7 @@ export function activityDoubles(options: DoubleOptions = {}) {
       const checks = ['api-reachable', 'server-version', 'nodes-ready', 'permissions'].map((name) => ({
         name,
         passed: !failed.has(name),
-        reason: failed.has(name) ? `${name} failed in the test double` : 'ok',
+        reason: failed.has(name) ? failedCheckReason(name) : 'ok',
       }));
       return { passed: failed.size === 0, checks };
     }),
@@ -90,7 +97,7 @@ export function activityDoubles(options: DoubleOptions = {}) {
         try {
           await heartbeatingSleep(options.healthDelayMs?.(t.stack.name) ?? 10);
           if (options.failing?.has(t.stack.name)) {
-            throw ApplicationFailure.nonRetryable(`application ${t.stack.name} is Degraded: Deployment/${t.stack.name} has 0/1 ready replicas`, 'ApplicationDegraded');
+            throw ApplicationFailure.nonRetryable(degradedMessage(t.stack.name), failureTypes.applicationFailed);
           }
           return { application: t.stack.name, health: 'Healthy', sync: 'Synced' };
         } finally {
@@ -103,7 +110,7 @@ export function activityDoubles(options: DoubleOptions = {}) {
     watchPlatformApplications: traced('watchPlatformApplications', async ({ applications, maxWatchMs }) => {
       const context = Context.current();
       const refusal = options.watchRefusal?.reason;
-      if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ArgoCdPermissionDenied');
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, failureTypes.argoCdPermissionDenied);
       const deadline = Date.now() + maxWatchMs;
       try {
         while (Date.now() < deadline) {
@@ -139,10 +146,12 @@ export function activityDoubles(options: DoubleOptions = {}) {
   };
 }
 
+/** Sleeps, heartbeating, and ends at once when the activity is cancelled (as an abort does). */
 async function heartbeatingSleep(ms: number): Promise<void> {
+  const context = Context.current();
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    Context.current().heartbeat();
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, end - Date.now())));
+    context.heartbeat();
+    await sleep(Math.min(200, end - Date.now()), undefined, { signal: context.cancellationSignal });
   }
 }

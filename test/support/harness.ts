@@ -7,6 +7,7 @@ import type { LifecycleInput } from '../../src/workflows/input.js';
 import { platformLifecycle } from '../../src/workflows/platformLifecycle.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
 import { workflowTaskQueue } from '../../src/workflows/taskQueues.js';
+import type { ActivityCall } from './doubles.js';
 import { workflowBundle } from './temporal.js';
 
 /** Short waits, so a failing test fails in seconds. */
@@ -71,6 +72,36 @@ export async function waitForState(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`state not reached within ${limitMs}ms; last state:\n${JSON.stringify(state, null, 2)}`);
+}
+
+/** Polls the doubles' records until one matches; fails after the limit. */
+export async function waitForCall(calls: ActivityCall[], predicate: (call: ActivityCall) => boolean, limitMs = 10_000): Promise<ActivityCall> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const call = calls.find(predicate);
+    if (call) return call;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no such activity call within ${limitMs}ms`);
+}
+
+/** Every handoff of a whole life, in order: up to steady state, then back through teardown. */
+export const wholeLifeHandoffs = [
+  'external->bootstrap',
+  'bootstrap->orchestration',
+  'orchestration->deployment',
+  'deployment->orchestration',
+  'orchestration->bootstrap',
+  'bootstrap->external',
+];
+
+export function handoffs(state: LifecycleState): string[] {
+  return state.ledger.map((e) => `${e.from}->${e.to}`);
+}
+
+/** The stacks in the order their Applications were deleted. */
+export function deleteOrder(calls: ActivityCall[]): string[] {
+  return calls.filter((c) => c.activity === 'deleteApplication' && c.phase === 'end').map((c) => c.stack!);
 }
 
 export function statuses(state: LifecycleState): Record<string, string> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { blockedBy, buildGraph, criticalPath, levels, readySet, reverseGraph, teardownOrder, topologicalOrder, validateGraph } from '../../src/dag/index.js';
+import { blockedBy, buildGraph, criticalPath, levels, teardownOrder, topologicalOrder, validateGraph } from '../../src/dag/index.js';
 import { diamond } from '../support/specs.js';
 
 const graph = (nodes: { name: string; dependsOn?: string[] }[]) => buildGraph(nodes.map((n) => ({ name: n.name, dependsOn: n.dependsOn ?? [] })));
@@ -96,18 +96,8 @@ describe('order, levels and teardown order', () => {
   });
 });
 
-describe('readySet, blockedBy and criticalPath', () => {
+describe('blockedBy and criticalPath', () => {
   const g = graph(diamond);
-
-  it('gives the stacks whose dependencies are satisfied', () => {
-    const status: Record<string, string> = { base: 'healthy', left: 'pending', right: 'deploying', top: 'pending' };
-    assert.deepEqual(readySet(g, (n) => status[n] === 'pending', (n) => status[n] === 'healthy'), ['left']);
-  });
-
-  it('gives, on the reversed graph, what teardown may remove next', () => {
-    const status: Record<string, string> = { base: 'pending', left: 'pending', right: 'deleted', top: 'deleted' };
-    assert.deepEqual(readySet(reverseGraph(g), (n) => status[n] === 'pending', (n) => status[n] === 'deleted'), ['left']);
-  });
 
   it('blocks exactly the transitive dependents of a failure', () => {
     assert.deepEqual(blockedBy(g, ['left']), ['top']);

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { authorityHandoffSignal, resumeSignal, resumeUpdate, teardownUpdate } from '../../src/workflows/definitions.js';
-import { activityDoubles } from '../support/doubles.js';
+import { abortUpdate, authorityHandoffSignal, resumeSignal, resumeUpdate, teardownUpdate } from '../../src/workflows/definitions.js';
+import { failureTypes } from '../../src/workflows/failureTypes.js';
+import { activityDoubles, degradedMessage, failedCheckReason } from '../support/doubles.js';
 import { saveHistory } from '../support/histories.js';
-import { startLifecycle, statuses, uniqueName, waitForState, withWorkers } from '../support/harness.js';
-import { diamond, platformDocument, randomDag } from '../support/specs.js';
+import { deleteOrder, handoffs, startLifecycle, statuses, uniqueName, waitForState, wholeLifeHandoffs, withWorkers } from '../support/harness.js';
+import { diamond, platformDocument, randomDag, twoBranches } from '../support/specs.js';
 import { startTemporal } from '../support/temporal.js';
 
 let env: TestWorkflowEnvironment;
@@ -50,13 +51,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
       const final = await handle.result();
       assert.equal(final.outcome, 'torn-down');
       assert.equal(final.phase.number, 4);
-      const deletes = doubles.calls.filter((c) => c.activity === 'deleteApplication' && c.phase === 'end').map((c) => c.stack);
+      const deletes = deleteOrder(doubles.calls);
       assert.equal(deletes[0], 'top');
       assert.equal(deletes[3], 'base');
-      assert.deepEqual(
-        final.ledger.map((e) => `${e.from}->${e.to}`),
-        ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external'],
-      );
+      assert.deepEqual(handoffs(final), wholeLifeHandoffs);
       assert.ok(final.ledger.every((e) => e.accepted && e.reason.length > 0 && !Number.isNaN(Date.parse(e.at))));
       await saveHistory(handle, 'diamond-lifecycle');
     });
@@ -85,18 +83,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
   });
 
   it('blocks exactly the dependents of a failing stack, shows the partial platform, and resumes without redeploying', async () => {
-    const stacks = [
-      { name: 'crds' },
-      { name: 'cert-manager', dependsOn: ['crds'] },
-      { name: 'ingress', dependsOn: ['cert-manager'] },
-      { name: 'app', dependsOn: ['ingress'] },
-      { name: 'monitoring', dependsOn: ['crds'] },
-      { name: 'dashboards', dependsOn: ['monitoring'] },
-    ];
     const failing = new Set(['cert-manager']);
     const doubles = activityDoubles({ failing });
     await withWorkers(env, doubles.zones, async (prefix) => {
-      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('partial'), stacks), environment: 'dev' });
+      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('partial'), twoBranches), environment: 'dev' });
       const partial = await waitForState(handle, (s) => s.waitingFor !== null && s.phase.number === 2);
       assert.deepEqual(statuses(partial), {
         crds: 'healthy',
@@ -107,7 +97,7 @@ describe('platformLifecycle on the Temporal dev server', () => {
         dashboards: 'healthy',
       });
       const failed = partial.stacks.find((s) => s.name === 'cert-manager')!;
-      assert.match(failed.message ?? '', /Degraded/);
+      assert.equal(failed.message, degradedMessage('cert-manager'), 'the activity\'s own message reaches the stack');
       assert.equal(failed.attempts, 1);
 
       failing.clear();
@@ -121,7 +111,11 @@ describe('platformLifecycle on the Temporal dev server', () => {
       for (const name of ['crds', 'monitoring', 'dashboards', 'ingress', 'app']) assert.equal(ensured.get(name), 1, `${name} deployed once`);
       assert.equal(ensured.get('cert-manager'), 2);
 
-      await assert.rejects(handle.executeUpdate(resumeUpdate, { args: [{}] }), (err: Error) => /nothing to resume: the run is in phase 3/.test(String((err.cause as Error)?.message)));
+      await assert.rejects(
+        handle.executeUpdate(resumeUpdate, { args: [{}] }),
+        (err: unknown) => err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === failureTypes.requestRefused,
+        'nothing to resume in phase 3',
+      );
       await handle.executeUpdate(teardownUpdate, { args: [{}] });
       await handle.result();
       await saveHistory(handle, 'failure-and-resume');
@@ -139,6 +133,24 @@ describe('platformLifecycle on the Temporal dev server', () => {
       const stopped = await waitForState(handle, (s) => s.waitingFor !== null);
       assert.deepEqual(statuses(stopped), { a: 'failed', b: 'blocked', slow: 'healthy', 'after-slow': 'pending' });
       await handle.terminate('end of test');
+    });
+  });
+
+  it('on abort cancels the stacks being deployed, records them as aborted, starts nothing more, and ends the run', async () => {
+    const doubles = activityDoubles({ healthDelayMs: (s) => (s === 'base' ? 10 : 60_000) });
+    await withWorkers(env, doubles.zones, async (prefix) => {
+      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('abort'), diamond), environment: 'dev' });
+      await waitForState(handle, (s) => s.stacks.filter((st) => st.status === 'deploying').length === 2);
+      await handle.executeUpdate(abortUpdate, { args: [{ requestedBy: 'test', reason: 'wrong cluster' }] });
+      const final = await handle.result();
+      assert.equal(final.outcome, 'aborted');
+      assert.deepEqual(statuses(final), { base: 'healthy', left: 'aborted', right: 'aborted', top: 'pending' });
+      for (const name of ['left', 'right']) {
+        const stack = final.stacks.find((s) => s.name === name)!;
+        assert.equal(stack.message, null, `${name} has no failure to show`);
+        assert.ok(stack.finishedAt !== null, `${name} records when it was cancelled`);
+      }
+      assert.equal(doubles.completions('ensureApplication').get('top'), undefined, 'top was never started');
     });
   });
 
@@ -171,7 +183,7 @@ describe('platformLifecycle on the Temporal dev server', () => {
       const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('preflight'), diamond), environment: 'dev' });
       const parked = await waitForState(handle, (s) => s.error !== null);
       assert.equal(parked.phase.number, 0);
-      assert.match(parked.error!, /nodes-ready: nodes-ready failed/);
+      assert.ok(parked.error!.includes(failedCheckReason('nodes-ready')), `the failed check is named: ${parked.error}`);
       assert.equal(parked.authority.platform, 'external');
       assert.equal(doubles.calls.filter((c) => c.activity === 'runPlaybook').length, 0, 'no bootstrap before preflight passes');
       failingChecks.clear();
@@ -194,8 +206,13 @@ describe('platformLifecycle on the Temporal dev server', () => {
       assert.ok(err instanceof WorkflowFailedError);
       assert.ok(err.cause instanceof ApplicationFailure);
       assert.equal(err.cause.nonRetryable, true);
-      assert.equal(err.cause.type, 'InvalidPlatformSpec');
-      assert.match(err.cause.message, /spec\.stacks\[1\]\.dependsOn\[0\]: depends on "nope"/);
+      assert.equal(err.cause.type, failureTypes.invalidPlatformSpec);
+      const [issues] = err.cause.details as [{ keys: unknown[] }[]];
+      assert.deepEqual(
+        issues.map((i) => i.keys),
+        [['spec', 'stacks', 1, 'dependsOn', 0]],
+        'the one problem is located by its path',
+      );
       assert.equal(doubles.calls.length, 0);
     });
   });
