@@ -97,7 +97,8 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     end: null,
     outcome: 'running',
     phases: [],
-    handoffs: [],
+    // A run that continued another starts with that run's ledger.
+    handoffs: [...(input?.carriedState?.ledger ?? [])],
     requests: [],
     attempts: [],
     steadyStateEvents: [],
@@ -114,7 +115,6 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   let ledger: LedgerEntry[] | undefined;
   /** Handoff signals not yet followed by the change of holder they ask for: refused, unless that change follows. */
   const unanswered: LedgerEntry[] = [];
-  timeline.handoffs = [...(input?.carriedState?.ledger ?? [])];
   let finalState: LifecycleState | undefined;
 
   for (const event of events) {
@@ -179,7 +179,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     const signal = event.workflowExecutionSignaledEventAttributes;
     if (signal?.signalName === authorityHandoffSignal.name) {
       const request = payloadJson(signal.input?.payloads?.[0]) as HandoffRequest;
-      const entry: LedgerEntry = { ...request, at: new Date(at).toISOString(), accepted: false, rejection: 'refused by the run: its ledger (state query) says why' };
+      const entry: LedgerEntry = { ...request, at: new Date(at).toISOString(), accepted: false, rejection: "the history does not say why; the run's ledger (its state query) does" };
       timeline.handoffs.push(entry);
       unanswered.push(entry);
     } else if (update?.name || signal?.signalName) {
