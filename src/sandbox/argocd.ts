@@ -1,16 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import bcrypt from 'bcryptjs';
 import { parse, stringify } from 'yaml';
 import type { SandboxConfig } from './config.js';
 import type { SandboxLayout } from './layout.js';
 import { waitUntil } from './probe.js';
-
-const run = promisify(execFile);
 
 /** The namespace Argo CD's objects live in; the Argo CD parts' kubeconfig context points at it. */
 export const argoCdNamespace = 'argocd';
@@ -72,18 +70,11 @@ interface PasswordHash {
   mtime: string;
 }
 
-async function bcrypt(config: SandboxConfig, password: string): Promise<string> {
-  const { stdout } = await run(join(config.toolsBin, 'argocd'), ['account', 'bcrypt', '--password', password], {
-    env: { ...process.env, ARGOCD_BINARY_NAME: 'argocd' },
-    timeout: 30_000,
-  });
-  const hash = stdout.trim();
-  if (!hash.startsWith('$2')) throw new Error(`argocd account bcrypt printed ${hash.slice(0, 80)}`);
-  return hash;
-}
+/** Argo CD's own cost (Go's bcrypt.DefaultCost). Hashed in process: the password never reaches a command line. */
+const bcryptCost = 10;
 
 /** The admin password: generated on the first up (0600 file), reused later, with its bcrypt hash. */
-async function ensureAdminPassword(config: SandboxConfig, layout: SandboxLayout): Promise<PasswordHash> {
+async function ensureAdminPassword(layout: SandboxLayout): Promise<PasswordHash> {
   let password = (await readFile(layout.argocdPasswordFile, 'utf8').catch(() => '')).trim();
   if (!password) {
     password = randomBytes(18).toString('base64url');
@@ -92,7 +83,7 @@ async function ensureAdminPassword(config: SandboxConfig, layout: SandboxLayout)
   const passwordSha256 = createHash('sha256').update(password).digest('hex');
   const saved = await readFile(layout.argocdPasswordHashFile, 'utf8').then((text) => JSON.parse(text) as PasswordHash).catch(() => undefined);
   if (saved?.passwordSha256 === passwordSha256) return saved;
-  const hash: PasswordHash = { passwordSha256, bcrypt: await bcrypt(config, password), mtime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+  const hash: PasswordHash = { passwordSha256, bcrypt: await bcrypt.hash(password, bcryptCost), mtime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
   await writeFile(layout.argocdPasswordHashFile, `${JSON.stringify(hash, null, 2)}\n`, { mode: 0o600 });
   return hash;
 }
@@ -208,10 +199,10 @@ export async function prepareArgoCdFolders(layout: SandboxLayout, release: ArgoC
 }
 
 /** What the Argo CD processes need on disk in every mode: their folders, kubeconfig and the admin password (with its hash). */
-export async function prepareArgoCdFiles(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<PasswordHash> {
+export async function prepareArgoCdFiles(layout: SandboxLayout, release: ArgoCdRelease): Promise<PasswordHash> {
   await prepareArgoCdFolders(layout, release);
   await writeArgoCdKubeconfig(layout);
-  return ensureAdminPassword(config, layout);
+  return ensureAdminPassword(layout);
 }
 
 /**
@@ -222,7 +213,7 @@ export async function prepareArgoCdFiles(config: SandboxConfig, layout: SandboxL
 export async function setFreshInstallAdminPassword(config: SandboxConfig, layout: SandboxLayout): Promise<boolean> {
   const current = await kubectl(config, layout, ['get', 'secret', 'argocd-secret', '-n', argoCdNamespace, '-o', 'jsonpath={.data.admin\\.password}']);
   if (current.trim()) return false;
-  const admin = await ensureAdminPassword(config, layout);
+  const admin = await ensureAdminPassword(layout);
   await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], stringify(adminSecret(admin)));
   return true;
 }
@@ -241,7 +232,7 @@ async function crdDocuments(release: ArgoCdRelease): Promise<string[]> {
  * Says whether the CRDs had to be created (first up, or after a bootstrap teardown removed them).
  */
 export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<{ crdsCreated: boolean }> {
-  const admin = await prepareArgoCdFiles(config, layout, release);
+  const admin = await prepareArgoCdFiles(layout, release);
   const crdsExisted = (await kubectl(config, layout, ['get', 'crd', 'applications.argoproj.io', '--ignore-not-found', '-o', 'name'])).trim() !== '';
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: argoCdNamespace } };
   const documents = [stringify(namespace), ...(await crdDocuments(release)), ...configObjects(admin).map((object) => stringify(object))];

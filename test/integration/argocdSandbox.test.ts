@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -62,6 +62,17 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
     token = (json as { token: string }).token;
     assert.ok(token.length > 20, 'a session token');
     await argocd('POST', '/api/v1/session', { username: 'admin', password: `${password}-wrong` }, [401]);
+  });
+
+  it('keeps the admin password off every command line', async () => {
+    const password = (await readFile(status.argocd.passwordFile, 'utf8')).trim();
+    const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+    const showing: string[] = [];
+    for (const pid of pids) {
+      const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (commandLine.includes(password)) showing.push(`${pid}: ${commandLine.replaceAll('\0', ' ').replaceAll(password, '<password>').slice(0, 120)}`);
+    }
+    assert.deepEqual(showing, [], 'processes whose command line holds the Argo CD admin password');
   });
 
   it('syncs an Application from the sandbox Git repository to Synced and Healthy, follows a new commit, then deletes it with cascade', async () => {
