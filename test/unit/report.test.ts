@@ -25,10 +25,14 @@ async function openDiamondHistory(): Promise<HistoryEvent[]> {
   return events.slice(0, events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes));
 }
 
+/** A value as a history's payloads hold it (JSON). */
+function payloadsOf(value: unknown) {
+  return { payloads: [{ data: new TextEncoder().encode(JSON.stringify(value)) }] };
+}
+
 /** A handoff signal as the server records it. */
 function handoffSignalEvent(after: HistoryEvent, request: HandoffRequest): HistoryEvent {
-  const data = new TextEncoder().encode(JSON.stringify(request));
-  return { eventTime: after.eventTime, workflowExecutionSignaledEventAttributes: { signalName: authorityHandoffSignal.name, input: { payloads: [{ data }] } } };
+  return { eventTime: after.eventTime, workflowExecutionSignaledEventAttributes: { signalName: authorityHandoffSignal.name, input: payloadsOf(request) } };
 }
 
 /** The rows of the report's authority handoff table: from, to, reason, result. */
@@ -109,6 +113,19 @@ describe('baton report', () => {
     ]);
     assert.equal(timeline.handoffs[1]!.sender, 'baton/diamond-eb5d74/dev/bootstrap');
     assert.equal(timeline.handoffs[1]!.credentialsRef, 'baton-system/baton-automation');
+  });
+
+  it('takes the ledger a run continued as new with, in the run that continues and in the one that follows', async () => {
+    const ledger = (await fixtureTimeline('diamond-lifecycle')).handoffs.slice(0, 3);
+    const events = await openDiamondHistory();
+    const continued = timelineFromHistory({ events: [...events, { eventTime: events.at(-1)!.eventTime, workflowExecutionContinuedAsNewEventAttributes: { input: payloadsOf({ carriedState: { ledger } }) } }] });
+    assert.equal(continued.outcome, 'continued as new');
+    assert.deepEqual(continued.handoffs, ledger);
+
+    const started = events[0]!.workflowExecutionStartedEventAttributes!;
+    const input = JSON.parse(new TextDecoder().decode(started.input!.payloads![0]!.data!)) as object;
+    const next = timelineFromHistory({ events: [{ ...events[0], workflowExecutionStartedEventAttributes: { ...started, input: payloadsOf({ ...input, carriedState: { ledger } }) } }] });
+    assert.deepEqual(next.handoffs, ledger);
   });
 
   it('records a handoff signal no change of holder follows as refused, with its reason', async () => {
