@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: set-up (Node packages, the Go-built parts, the Debian packages), typecheck,
-# lint, then every test file in one run of node's test runner against the real parts. The sandbox
-# (.baton/sandbox, or BATON_SANDBOX_DIR, Argo CD preinstalled) is brought up first, or reused when it
-# is healthy; the integration tests run against it. The bootstrap-layer and end-to-end tests start a
-# sandbox of their own whose cluster starts empty. Workflow tests start their own Temporal dev server.
+# lint, then every test file in one run of node's test runner against the real parts. The integration
+# tests' own sandbox (test/support/sandbox.ts: .baton/test-sandbox, every port moved by 2000, Argo CD
+# preinstalled) is brought up first, or reused when it is healthy, and stopped at the end (its state
+# stays for the next run); the demo's .baton/sandbox is neither used nor changed. The bootstrap-layer
+# and end-to-end tests start a sandbox of their own whose cluster starts empty. Workflow tests start
+# their own Temporal dev server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +14,13 @@ echo "==> typecheck"
 npm run --silent typecheck
 echo "==> lint"
 npm run --silent lint
-echo "==> sandbox"
-node bin/baton.js sandbox up --no-build
+echo "==> the integration tests' sandbox (.baton/test-sandbox, Argo CD preinstalled; the demo's .baton/sandbox is left as it is)"
+stop_test_sandbox() {
+  echo "==> stopping the integration tests' sandbox (its state stays in .baton/test-sandbox for the next run)"
+  node --import tsx --input-type=module -e "import { stopSandbox } from './test/support/sandbox.ts'; await stopSandbox();"
+}
+trap stop_test_sandbox EXIT
+node --import tsx --input-type=module -e "import { sandbox } from './test/support/sandbox.ts'; await sandbox();"
 echo "==> tests"
 shopt -s globstar
 node --import tsx --test --test-concurrency=1 --test-reporter=spec \
