@@ -1,16 +1,16 @@
-# The Baton worker and CLI. The TypeScript sources run through tsx (a runtime dependency),
-# so there is no compile step: the image carries the sources, the playbooks and the manifests.
+# The Baton worker and CLI: the compiled code (dist/) with the workflow bundle the worker loads, the
+# playbooks and the manifests. The sources and the build tools stay in the build stage.
 
 FROM node:20.19.5-bookworm-slim AS build
 WORKDIR /opt/baton
 COPY package.json package-lock.json ./
-# Runtime dependencies only: tsx runs the sources; the checks run before an image is built.
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY tsconfig.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
+COPY scripts/build.js ./scripts/
 COPY src ./src
-COPY ansible ./ansible
-COPY manifests ./manifests
+# tsc to dist/, then the workflow bundle (dist/workflow-bundle.js), so the worker starts without webpack.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20.19.5-bookworm-slim
 # The bootstrap zone runs ansible-playbook with kubernetes.core (part of Debian's ansible) and
@@ -20,8 +20,14 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /opt/baton
-# Owned by root: the worker reads its code and playbooks but cannot change them.
-COPY --from=build /opt/baton ./
+# Owned by root: the worker reads its code and playbooks but cannot change them. Without src/,
+# bin/baton.js runs dist/ as it is.
+COPY --from=build /opt/baton/package.json ./
+COPY --from=build /opt/baton/node_modules ./node_modules
+COPY --from=build /opt/baton/bin ./bin
+COPY --from=build /opt/baton/dist ./dist
+COPY ansible ./ansible
+COPY manifests ./manifests
 # The node image's unprivileged user (uid 1000); ansible keeps its temporary files in its home.
 USER node
 ENTRYPOINT ["node", "bin/baton.js"]

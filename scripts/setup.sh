@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Everything a fresh clone needs before Baton runs: Node packages, the Go-built parts and the Debian packages.
+# Everything a fresh clone needs before Baton runs: Node packages, the compiled CLI, the Go-built parts and
+# the Debian packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 else
   echo "==> Node packages up to date"
 fi
+# bin/baton.js runs the compiled CLI in dist/; it is rebuilt whenever a source is newer.
+node scripts/build.js --if-stale
 bash scripts/build-tools.sh all
 
 bash scripts/install-debian-packages.sh

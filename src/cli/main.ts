@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SpecError } from '../spec/index.js';
+import { SpecError } from '../spec/issues.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerReportCommand } from './commands/report.js';

@@ -2,10 +2,7 @@ import { z } from 'zod';
 import type { AnsibleSettings } from '../activities/ansible/index.js';
 import type { ArgoCdSettings } from '../activities/argocd/index.js';
 import type { ClusterSettings } from '../activities/cluster/index.js';
-
-/** What one worker process serves: the workflow queue and/or trust zones' activity queues. */
-export const servedQueues = ['workflows', 'cluster', 'ansible', 'argocd'] as const;
-export type ServedQueue = (typeof servedQueues)[number];
+import { servedQueues, type ServedQueue } from './servedQueues.js';
 
 const nonEmpty = z.string().min(1);
 

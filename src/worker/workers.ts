@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../workflows/taskQueues.js';
-import { workflowsPath } from './workflowsPath.js';
+import { compiled, workflowBundlePath, workflowsPath } from './workflowsPath.js';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -10,10 +10,16 @@ export interface WorkerSetOptions {
   workflows: boolean;
   /** The activity implementations of each trust zone this process serves. */
   zones: Partial<Record<TrustZone, object>>;
-  /** A prebuilt bundle, so tests and restarts skip bundling. */
+  /** A bundle made before (tests share one); by default that of `npm run build`, or the sources bundled now. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
 }
+
+/**
+ * Compiled, the worker loads the bundle `npm run build` made, as the production sample of
+ * samples-typescript does (no webpack at start); run from the sources, it bundles them as it starts.
+ */
+const builtWorkflowCode = compiled ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath };
 
 /** One Worker per task queue: the workflow queue and each served trust zone's activity queue. */
 export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]> {
@@ -24,7 +30,7 @@ export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]
       await Worker.create({
         ...common,
         taskQueue: workflowTaskQueue(options.taskQueuePrefix),
-        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : builtWorkflowCode),
       }),
     );
   }

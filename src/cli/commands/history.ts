@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Command } from 'commander';
-import { readHistoryFile, replayHistories, type NamedHistory } from '../../worker/replay.js';
-import { installRuntimeLogger } from '../../worker/runtime.js';
-import { lifecycleHandle, lifecycleIdFrom, withClient } from '../client.js';
+import type { NamedHistory } from '../../worker/replay.js';
 import { CliError } from '../errors.js';
 
 /** A history from a file (an export) or from the server (a workflow id). */
 export async function historyOf(idOrFile: string): Promise<NamedHistory> {
+  const { readHistoryFile } = await import('../../worker/replay.js');
   if (existsSync(idOrFile)) return readHistoryFile(idOrFile);
+  const { lifecycleHandle, lifecycleIdFrom, withClient } = await import('../client.js');
   const id = lifecycleIdFrom(idOrFile);
   return withClient(async (client) => ({ name: id, history: await lifecycleHandle(client, id).fetchHistory() }));
 }
@@ -22,6 +21,7 @@ export function registerHistoryCommands(program: Command): void {
     .argument('<id>', 'workflow id (baton/PLATFORM/ENV, or PLATFORM/ENV)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (id: string, options: { output?: string }) => {
+      const [{ historyToJSON }, { lifecycleIdFrom }] = await Promise.all([import('@temporalio/common/lib/proto-utils.js'), import('../client.js')]);
       const { history } = await historyOf(lifecycleIdFrom(id));
       const json = historyToJSON(history);
       if (options.output) {
@@ -37,6 +37,7 @@ export function registerHistoryCommands(program: Command): void {
     .description('replay a run against the current workflow code; fails on non-determinism, naming the diverging event')
     .argument('<idOrFile>', 'workflow id, or a history file from `baton history`')
     .action(async (idOrFile: string) => {
+      const [{ installRuntimeLogger }, { replayHistories }] = await Promise.all([import('../../worker/runtime.js'), import('../../worker/replay.js')]);
       installRuntimeLogger('ERROR');
       const history = await historyOf(idOrFile);
       const [outcome] = await replayHistories([history]);

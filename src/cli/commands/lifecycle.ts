@@ -1,15 +1,15 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { undeclaredEnvironment } from '../../spec/environments.js';
-import { loadPlatformSpec } from '../../spec/load.js';
-import { abortUpdate, resumeUpdate, stateQuery, teardownUpdate, type ControlRequest } from '../../workflows/definitions.js';
+import type { ControlRequest } from '../../workflows/definitions.js';
 import { defaultTaskQueuePrefix } from '../../workflows/taskQueues.js';
-import { lifecycleHandle, refusalMessage, withClient } from '../client.js';
 import { CliError } from '../errors.js';
-import { failed, settled, startLifecycle, watchLifecycle } from '../lifecycleRun.js';
-import { renderState } from '../renderState.js';
 
 async function control(kind: 'resume' | 'abort' | 'teardown', id: string, reason: string | undefined): Promise<void> {
+  const [{ abortUpdate, resumeUpdate, teardownUpdate }, { lifecycleHandle, refusalMessage, withClient }] = await Promise.all([
+    import('../../workflows/definitions.js'),
+    import('../client.js'),
+  ]);
   const update = { resume: resumeUpdate, abort: abortUpdate, teardown: teardownUpdate }[kind];
   const request: ControlRequest = { requestedBy: userInfo().username, ...(reason ? { reason } : {}) };
   await withClient(async (client) => {
@@ -35,6 +35,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--wait', 'follow the run until it reaches steady state (phase 3) or stops to wait for an operator')
     .option('--repo-url <url>', "use this repository instead of the spec's spec.source.repoURL (e.g. the sandbox's, `baton sandbox status --json`)")
     .action(async (file: string, options: { env: string; taskQueuePrefix: string; wait?: boolean; repoUrl?: string }) => {
+      const [{ loadPlatformSpec }, { failed, settled, startLifecycle, watchLifecycle }] = await Promise.all([import('../../spec/load.js'), import('../lifecycleRun.js')]);
       const loaded = await loadPlatformSpec(file);
       const undeclared = undeclaredEnvironment(loaded, options.env);
       if (undeclared) throw new CliError(`${file}: ${undeclared}`, 2);
@@ -54,6 +55,12 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--json', 'print the state as JSON')
     .option('--watch', 'print a line per change until the run ends, with the whole state at the start and the end')
     .action(async (id: string, options: { json?: boolean; watch?: boolean }) => {
+      const [{ watchLifecycle }, { lifecycleHandle, withClient }, { stateQuery }, { renderState }] = await Promise.all([
+        import('../lifecycleRun.js'),
+        import('../client.js'),
+        import('../../workflows/definitions.js'),
+        import('../renderState.js'),
+      ]);
       if (options.watch) {
         await watchLifecycle(id);
         return;
@@ -84,6 +91,7 @@ export function registerLifecycleCommands(program: Command): void {
     .action(async (id: string, options: { reason?: string; yes?: boolean; wait?: boolean }) => {
       if (!options.yes) throw new CliError('teardown deletes every stack of the platform and what bootstrap installed; pass --yes to confirm', 2);
       await control('teardown', id, options.reason);
+      const { watchLifecycle } = await import('../lifecycleRun.js');
       if (options.wait) await watchLifecycle(id);
     });
 }

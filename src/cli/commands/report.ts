@@ -1,13 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { isGrpcServiceError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { renderHtml } from '../../report/html.js';
-import { incidentReport } from '../../report/incident.js';
-import { renderMarkdown } from '../../report/markdown.js';
-import { timelineFromHistory } from '../../report/timeline.js';
 import type { NamedHistory } from '../../worker/replay.js';
-import { lifecycleIdFrom, openRunLedger } from '../client.js';
 import { CliError } from '../errors.js';
 import { historyOf } from './history.js';
 
@@ -21,6 +15,7 @@ async function reportedHistory(idOrFile: string): Promise<NamedHistory> {
   try {
     return await historyOf(idOrFile);
   } catch (err) {
+    const [{ isGrpcServiceError }, { lifecycleIdFrom }] = await Promise.all([import('@temporalio/client'), import('../client.js')]);
     if (isGrpcServiceError(err) && err.code === grpcNotFound) throw new CliError(`no run with workflow id ${lifecycleIdFrom(idOrFile)} on this Temporal server`);
     if (err instanceof SyntaxError) throw new CliError(`${idOrFile} is not a history in JSON: ${err.message}`);
     throw err;
@@ -36,6 +31,13 @@ export function registerReportCommand(program: Command): void {
     .option('--html', 'a self-contained HTML page instead of Markdown')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (idOrFile: string, options: { html?: boolean; output?: string }) => {
+      const [{ timelineFromHistory }, { incidentReport }, { renderHtml }, { renderMarkdown }, { openRunLedger }] = await Promise.all([
+        import('../../report/timeline.js'),
+        import('../../report/incident.js'),
+        import('../../report/html.js'),
+        import('../../report/markdown.js'),
+        import('../client.js'),
+      ]);
       const { history } = await reportedHistory(idOrFile);
       const timeline = timelineFromHistory(history);
       if (timeline.end === null && !existsSync(idOrFile)) timeline.handoffs = (await openRunLedger(idOrFile)) ?? timeline.handoffs;

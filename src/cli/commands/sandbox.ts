@@ -2,25 +2,10 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import {
-  argoCdModes,
-  commitFiles,
-  logFilePath,
-  partNames,
-  sandboxConfig,
-  sandboxDown,
-  SandboxError,
-  sandboxLayout,
-  sandboxStatus,
-  sandboxUp,
-  sandboxWipeCluster,
-  sandboxVariables,
-  superviseArgoCd,
-  type ArgoCdMode,
-  type FileChange,
-  type SandboxConfig,
-  type SandboxStatus,
-} from '../../sandbox/index.js';
+// What help texts need comes from light modules; the rest of the sandbox (with the Kubernetes client) loads in the actions.
+import { argoCdModes, sandboxConfig, sandboxVariables, type ArgoCdMode, type SandboxConfig } from '../../sandbox/config.js';
+import type { FileChange, SandboxStatus } from '../../sandbox/index.js';
+import { partNames } from '../../sandbox/parts/index.js';
 import { CliError } from '../errors.js';
 import { sandboxWorkerName } from '../sandboxWorker.js';
 import { textTable } from '../textTable.js';
@@ -48,6 +33,7 @@ export async function explained<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
+    const { SandboxError } = await import('../../sandbox/index.js');
     if (err instanceof SandboxError) throw new CliError(`baton sandbox: ${err.message}`);
     throw err;
   }
@@ -110,6 +96,7 @@ export function registerSandboxCommands(program: Command): void {
     .action(async (options: { build: boolean; argocd?: ArgoCdMode }) => {
       const config = configFromEnvironment(options.argocd);
       if (options.build) await buildTools(config);
+      const { sandboxUp } = await import('../../sandbox/index.js');
       const status = await explained(() => sandboxUp(config, (line) => process.stdout.write(`${line}\n`)));
       process.stdout.write(
         `\nexport KUBECONFIG=${status.kubeconfig}\nexport TEMPORAL_ADDRESS=${status.temporal.address}\n# Temporal UI: ${status.temporal.ui}\n` +
@@ -123,6 +110,7 @@ export function registerSandboxCommands(program: Command): void {
     .description('show each part (pid, running, memory) and where to reach the cluster and Temporal; exit 1 when a part is not running')
     .option('--json', 'print the status as JSON')
     .action(async (options: { json?: boolean }) => {
+      const { sandboxStatus } = await import('../../sandbox/index.js');
       const status = await sandboxStatus(configFromEnvironment());
       process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatus(status)}\n`);
       if (!status.running) process.exitCode = 1;
@@ -132,6 +120,7 @@ export function registerSandboxCommands(program: Command): void {
     .command('down')
     .description('stop every process the sandbox started (SIGTERM, then SIGKILL); state and data stay for the next up')
     .action(async () => {
+      const { sandboxDown } = await import('../../sandbox/index.js');
       await explained(() => sandboxDown(configFromEnvironment(), (line) => process.stdout.write(`${line}\n`)));
     });
 
@@ -142,6 +131,7 @@ export function registerSandboxCommands(program: Command): void {
     .addOption(argoCdModeOption())
     .action(async (options: { yes?: boolean; argocd?: ArgoCdMode }) => {
       if (!options.yes) throw new CliError('wipe-cluster deletes every object in the sandbox cluster; pass --yes to confirm', 2);
+      const { sandboxWipeCluster } = await import('../../sandbox/index.js');
       await explained(() => sandboxWipeCluster(configFromEnvironment(options.argocd), (line) => process.stdout.write(`${line}\n`)));
     });
 
@@ -153,6 +143,7 @@ export function registerSandboxCommands(program: Command): void {
       const stop = new AbortController();
       for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
       const say = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      const { superviseArgoCd } = await import('../../sandbox/index.js');
       await explained(() => superviseArgoCd(configFromEnvironment('bootstrap'), say, stop.signal));
     });
 
@@ -175,6 +166,7 @@ export function registerSandboxCommands(program: Command): void {
       }
       changes.push(...options.delete.map((path) => ({ path, content: null })));
       if (!changes.length) throw new CliError('baton sandbox commit: name files (REPOPATH=LOCALFILE) or --delete paths', 2);
+      const { commitFiles, sandboxLayout } = await import('../../sandbox/index.js');
       const repo = sandboxLayout(configFromEnvironment()).gitRepo;
       const { revision, changed } = await commitFiles(repo, changes, options.message).catch((err: Error) => {
         throw new CliError(`baton sandbox commit: ${err.message}`);
@@ -191,6 +183,7 @@ export function registerSandboxCommands(program: Command): void {
       if (!logNames.includes(name)) throw new CliError(`baton sandbox logs: unknown part ${name}; one of ${logNames.join(', ')}`, 2);
       const lines = Number(options.lines);
       if (!Number.isInteger(lines) || lines < 1) throw new CliError(`baton sandbox logs: --lines must be a positive whole number`, 2);
+      const { logFilePath, sandboxLayout } = await import('../../sandbox/index.js');
       const path = logFilePath(sandboxLayout(configFromEnvironment()), name);
       const text = await readFile(path, 'utf8').catch(() => {
         throw new CliError(`baton sandbox logs: ${path} does not exist (has the sandbox been started?)`);

@@ -1,16 +1,15 @@
 import type { Command } from 'commander';
-import { loadPlatformSpec } from '../../spec/load.js';
-import { platformJsonSchema } from '../../spec/jsonSchema.js';
 import { planOf, renderPlanMermaid, renderPlanText } from '../plan.js';
 import { CliError } from '../errors.js';
 
-/** validate, plan and schema: the commands that read a spec and touch nothing. */
+/** validate, plan and schema: the commands that read a spec and touch nothing (zod and yaml load when one runs). */
 export function registerSpecCommands(program: Command): void {
   program
     .command('validate')
     .description('check a platform spec; exit 0 with a summary, or list every problem with its path')
     .argument('<file>', 'platform spec (YAML)')
     .action(async (file: string) => {
+      const { loadPlatformSpec } = await import('../../spec/load.js');
       const spec = await loadPlatformSpec(file);
       const plan = planOf(spec);
       const edges = spec.spec.stacks.reduce((n, s) => n + s.dependsOn.length, 0);
@@ -27,6 +26,7 @@ export function registerSpecCommands(program: Command): void {
     .option('--mermaid', 'print the dependency graph as a Mermaid flowchart')
     .action(async (file: string, options: { json?: boolean; mermaid?: boolean }) => {
       if (options.json && options.mermaid) throw new CliError('choose one of --json and --mermaid', 2);
+      const { loadPlatformSpec } = await import('../../spec/load.js');
       const spec = await loadPlatformSpec(file);
       if (options.mermaid) process.stdout.write(`${renderPlanMermaid(spec)}\n`);
       else if (options.json) process.stdout.write(`${JSON.stringify(planOf(spec))}\n`);
@@ -36,7 +36,8 @@ export function registerSpecCommands(program: Command): void {
   program
     .command('schema')
     .description('print the JSON Schema of the platform spec, for editors')
-    .action(() => {
+    .action(async () => {
+      const { platformJsonSchema } = await import('../../spec/jsonSchema.js');
       process.stdout.write(`${JSON.stringify(platformJsonSchema(), null, 2)}\n`);
     });
 }

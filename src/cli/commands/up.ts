@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { lastArgoCdMode, sandboxConfig, sandboxLayout, sandboxUp, type SandboxConfig } from '../../sandbox/index.js';
+import type { SandboxConfig } from '../../sandbox/index.js';
 import { formatDuration } from '../../spec/duration.js';
-import { loadPlatformSpec } from '../../spec/load.js';
 import { defaultTaskQueuePrefix } from '../../workflows/taskQueues.js';
-import { temporalUiLink } from '../client.js';
-import { failed, settled, startLifecycle, watchLifecycle } from '../lifecycleRun.js';
 import { ensureSandboxWorker } from '../sandboxWorker.js';
 import { buildTools, explained } from './sandbox.js';
 
@@ -14,6 +11,7 @@ import { buildTools, explained } from './sandbox.js';
  * empty; a sandbox that exists keeps the mode it was made with (BATON_SANDBOX_ARGOCD chooses).
  */
 async function upConfig(say: (line: string) => void): Promise<SandboxConfig> {
+  const { lastArgoCdMode, sandboxConfig, sandboxLayout } = await import('../../sandbox/index.js');
   const config = sandboxConfig();
   const last = await lastArgoCdMode(sandboxLayout(config));
   if (last === 'preinstalled' && !config.argocdMode) {
@@ -39,6 +37,12 @@ export function registerUpCommand(program: Command): void {
     .option('--no-build', 'do not run scripts/build-tools.sh first')
     .action(async (file: string, options: { env: string; build: boolean }) => {
       const began = Date.now();
+      const [{ sandboxUp }, { loadPlatformSpec }, { temporalUiLink }, { failed, settled, startLifecycle, watchLifecycle }] = await Promise.all([
+        import('../../sandbox/index.js'),
+        import('../../spec/load.js'),
+        import('../client.js'),
+        import('../lifecycleRun.js'),
+      ]);
       const say = (line: string) => process.stdout.write(`${line}\n`);
       const config = await upConfig(say);
       const loaded = await loadPlatformSpec(file);

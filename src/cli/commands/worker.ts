@@ -1,11 +1,8 @@
 import { Option, type Command } from 'commander';
-import { argoCdRelease, sandboxConfig, sandboxLayout, sandboxStatus, type SandboxStatus } from '../../sandbox/index.js';
+import type { SandboxStatus } from '../../sandbox/index.js';
 import { formatIssue, formatPath } from '../../spec/issues.js';
-import { connectWorker } from '../../worker/connection.js';
-import { installRuntimeLogger } from '../../worker/runtime.js';
-import { servedQueues, workerSettingsSchema, type WorkerSettings } from '../../worker/settings.js';
-import { createWorkers, runWorkers } from '../../worker/workers.js';
-import { zoneActivities } from '../../worker/zoneActivities.js';
+import { servedQueues } from '../../worker/servedQueues.js';
+import type { WorkerSettings } from '../../worker/settings.js';
 import { defaultTaskQueuePrefix, workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../../workflows/taskQueues.js';
 import { CliError } from '../errors.js';
 
@@ -25,6 +22,7 @@ interface WorkerOptions {
 
 /** The sandbox's parts as the worker's settings; the command line may still override each. */
 async function sandboxDefaults(): Promise<{ status: SandboxStatus; defaults: Partial<WorkerOptions> }> {
+  const { argoCdRelease, sandboxConfig, sandboxLayout, sandboxStatus } = await import('../../sandbox/index.js');
   const config = sandboxConfig();
   const status = await sandboxStatus(config);
   if (!status.running) throw new CliError('the sandbox is not running: start it with `baton sandbox up` (or `baton up`)');
@@ -43,7 +41,8 @@ async function sandboxDefaults(): Promise<{ status: SandboxStatus; defaults: Par
 }
 
 /** Checks the options as a whole and names each missing or bad one. */
-function settingsFrom(options: WorkerOptions, tokenFile: string | undefined): WorkerSettings {
+async function settingsFrom(options: WorkerOptions, tokenFile: string | undefined): Promise<WorkerSettings> {
+  const { workerSettingsSchema } = await import('../../worker/settings.js');
   const credentials = options.argocdTokenFile
     ? { tokenFile: options.argocdTokenFile }
     : options.argocdUsername || options.argocdPasswordFile
@@ -90,10 +89,17 @@ export function registerWorkerCommand(program: Command): void {
       if (given.sandbox) {
         const { status, defaults } = await sandboxDefaults();
         options = { ...defaults, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) } as WorkerOptions;
+        const { sandboxConfig, sandboxLayout } = await import('../../sandbox/index.js');
         tokenFile = sandboxLayout(sandboxConfig()).argocdTokenFile;
         process.env.TEMPORAL_ADDRESS ??= status.temporal.address;
       }
-      const settings = settingsFrom(options, tokenFile);
+      const settings = await settingsFrom(options, tokenFile);
+      const [{ connectWorker }, { installRuntimeLogger }, { createWorkers, runWorkers }, { zoneActivities }] = await Promise.all([
+        import('../../worker/connection.js'),
+        import('../../worker/runtime.js'),
+        import('../../worker/workers.js'),
+        import('../../worker/zoneActivities.js'),
+      ]);
       installRuntimeLogger('INFO');
       const { connection, namespace } = await connectWorker().catch((err: Error) => {
         throw new CliError(`baton worker: cannot reach Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'localhost:7233'}: ${err.message}`);
