@@ -18,10 +18,13 @@ export const now = () => new Date().toISOString();
  * handlers (lifecycleHandlers.ts) and the phases (platformLifecycle.ts) act through it.
  */
 export class PlatformRun {
+  /** The input with its defaults. */
   readonly settings: LifecycleSettings;
   readonly spec: PlatformSpec;
+  /** The spec's stacks with every default applied, in declaration order; their progress is in `state.stacks`. */
   readonly stacks: readonly ResolvedStack[];
   readonly graph: StackGraph;
+  /** What the `state` query returns, and what continue-as-new carries. */
   readonly state: LifecycleState;
   /** Requests accepted by a handler and not yet acted on; the phases clear what they take. */
   readonly control: ControlRequests = { resume: null, abort: null, teardown: null };
