@@ -41,7 +41,7 @@ export function registerHistoryCommands(program: Command): void {
       installRuntimeLogger('ERROR');
       const history = await historyOf(idOrFile);
       const [outcome] = await replayHistories([history]);
-      if (!outcome?.ok) throw new CliError(`${history.name} does not replay against the current code:\n  ${outcome?.error ?? 'no result'}`);
+      if (!outcome?.ok) throw new CliError(`${history.name} does not replay against the current code:\n  ${outcome?.error?.message ?? 'no result'}`);
       process.stdout.write(`${history.name}: ${history.history.events?.length ?? 0} events replay cleanly against the current code\n`);
     });
 }
