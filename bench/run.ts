@@ -23,7 +23,7 @@ console.log(`10,000 stacks / ${target.edges} edges: ${target.totalMs} ms (target
 const startupRuns = 7;
 const startup = measureStartup(startupRuns);
 console.log(`\nCLI start-up, whole process (median of ${startupRuns}, beside node -e 0 in the same rounds)`);
-console.table(startup.results.map((r) => ({ ...r, met: r.met === null ? '' : r.met ? 'met' : 'NOT met' })));
+console.table(startup.results.map((r) => ({ ...r, timesNode: r.timesNode ?? '', met: r.met === null ? '' : r.met ? 'met' : 'NOT met' })));
 if (startup.note) console.log(startup.note);
 
 const detection = process.env.BATON_BENCH_SKIP_SANDBOX === '1' ? [] : await measureDetection(5);

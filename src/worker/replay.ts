@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { workflowsPath as currentWorkflows } from './workflowsPath.js';
+import { currentWorkflowCode } from './workflowsPath.js';
 
 export interface ReplayOutcome {
   name: string;
@@ -24,13 +24,13 @@ export async function readHistoryFile(file: string): Promise<NamedHistory> {
 }
 
 /**
- * Replays recorded histories against workflow code (the current code unless told
- * otherwise): a run that would take another path today fails with the diverging event.
+ * Replays recorded histories against workflow code (the current code unless given the module of
+ * other code): a run that would take another path today fails with the diverging event.
  */
-export async function replayHistories(histories: NamedHistory[], workflowsPath = currentWorkflows): Promise<ReplayOutcome[]> {
+export async function replayHistories(histories: NamedHistory[], workflowsPath?: string): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
   const named = histories.map((h, i) => ({ workflowId: `replay-${i}`, history: h.history }));
-  const results = Worker.runReplayHistories({ workflowsPath, replayName: 'baton-replay' }, named);
+  const results = Worker.runReplayHistories({ ...(workflowsPath ? { workflowsPath } : currentWorkflowCode), replayName: 'baton-replay' }, named);
   for await (const result of results) {
     const index = Number(result.workflowId.replace('replay-', ''));
     outcomes.push({

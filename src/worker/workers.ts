@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../workflows/taskQueues.js';
-import { compiled, workflowBundlePath, workflowsPath } from './workflowsPath.js';
+import { currentWorkflowCode } from './workflowsPath.js';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -15,12 +15,6 @@ export interface WorkerSetOptions {
   identity?: string;
 }
 
-/**
- * Compiled, the worker loads the bundle `npm run build` made, as the production sample of
- * samples-typescript does (no webpack at start); run from the sources, it bundles them as it starts.
- */
-const builtWorkflowCode = compiled ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath };
-
 /** One Worker per task queue: the workflow queue and each served trust zone's activity queue. */
 export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]> {
   const common = { connection: options.connection, namespace: options.namespace, ...(options.identity ? { identity: options.identity } : {}) };
@@ -30,7 +24,7 @@ export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]
       await Worker.create({
         ...common,
         taskQueue: workflowTaskQueue(options.taskQueuePrefix),
-        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : builtWorkflowCode),
+        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : currentWorkflowCode),
       }),
     );
   }
