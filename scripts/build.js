@@ -14,7 +14,9 @@ if (process.argv.includes('--if-stale') && stale === undefined) {
 }
 console.log(`==> compiling to dist/ (${stale ?? 'rebuild asked for'})`);
 const began = new Date();
-rmSync(join(repoRoot, 'dist'), { recursive: true, force: true });
+// Without the stamp, bin/baton.js runs the sources while dist/ is half written. dist/ itself stays: processes
+// started from it (the sandbox's worker) still import from it.
+rmSync(buildStamp, { force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const compile = spawnSync(process.execPath, [tsc, '-p', join(repoRoot, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (compile.status !== 0) {
