@@ -14,6 +14,11 @@ KWOK=sigs.k8s.io/kwok/cmd/kwok@v0.8.0
 KUBERNETES_VERSION=v1.34.4
 ARGOCD_VERSION=v3.6.1
 ARGOCD_GO=go1.27.3 # Argo CD v3.6 needs go >= 1.27; fetched once from the module proxy
+# Helm and Kustomize as Argo CD v3.6.1 pins them (its hack/tool-versions.sh): its repo-server renders with them.
+HELM=helm.sh/helm/v4/cmd/helm@v4.3.1
+KUSTOMIZE_VERSION=v5.8.3 # a wrapper module (tools/kustomize), built with $ARGOCD_GO
+# The sandbox's chart registry (OCI, plain HTTP on 127.0.0.1).
+REGISTRY=github.com/distribution/distribution/v3/cmd/registry@v3.1.2
 
 only=${1:-all}
 
@@ -103,11 +108,49 @@ build_argocd() { # one multi-call binary: argocd-server, argocd-repo-server, ...
   fi
 }
 
+build_helm() {
+  if need helm "$HELM"; then
+    # Without the stamp, helm reports v4.3 (its version package's default) rather than the release.
+    timed helm env GOBIN="$bin" go install -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=${HELM##*@}" "$HELM"
+    stamp helm "$HELM"
+  else
+    echo "==> helm up to date ($HELM)"
+  fi
+}
+
+kustomize_build() {
+  cd "$root/tools/kustomize"
+  GOTOOLCHAIN=$ARGOCD_GO go build -ldflags "-s -w" -o "$bin/kustomize" sigs.k8s.io/kustomize/kustomize/v5
+}
+
+build_kustomize() {
+  local pin
+  pin="$KUSTOMIZE_VERSION $(sha256sum "$root/tools/kustomize/go.sum" | cut -c1-16)"
+  if need kustomize "$pin"; then
+    timed kustomize kustomize_build
+    stamp kustomize "$pin"
+  else
+    echo "==> kustomize $KUSTOMIZE_VERSION up to date"
+  fi
+}
+
+build_registry() {
+  if need registry "$REGISTRY"; then
+    timed registry go_install "$REGISTRY"
+    stamp registry "$REGISTRY"
+  else
+    echo "==> registry up to date ($REGISTRY)"
+  fi
+}
+
 case "$only" in
-  all) build_temporal; build_kubernetes; build_kwok; build_argocd ;;
+  all) build_temporal; build_kubernetes; build_kwok; build_argocd; build_helm; build_kustomize; build_registry ;;
   temporal) build_temporal ;;
   kubernetes) build_kubernetes ;;
   kwok) build_kwok ;;
   argocd) build_argocd ;;
-  *) echo "usage: $0 [all|temporal|kubernetes|kwok|argocd]" >&2; exit 2 ;;
+  helm) build_helm ;;
+  kustomize) build_kustomize ;;
+  registry) build_registry ;;
+  *) echo "usage: $0 [all|temporal|kubernetes|kwok|argocd|helm|kustomize|registry]" >&2; exit 2 ;;
 esac
