@@ -73,13 +73,17 @@ describe('baton validate and plan (the CLI contract)', () => {
     assert.match(both.stderr, /choose one of --json and --mermaid/);
   });
 
-  it('deploy refuses an environment the spec does not declare, naming the ones it does', () => {
+  it('deploy and up refuse an environment the spec does not declare, naming the ones it does', () => {
     const file = `${dir}/environments.yaml`;
     const document = platformDocument('envs', [{ name: 'a' }]);
     writeFileSync(file, stringify({ ...document, spec: { ...document.spec, environments: [{ name: 'dev' }, { name: 'prod' }] } }));
-    const run = baton('deploy', file, '--env', 'staging');
-    assert.equal(run.code, 2, run.stderr);
-    assert.equal(run.stderr.trim(), `${file}: platform envs has no environment "staging": its spec.environments declares dev, prod; deploy to one of those, or declare staging there`);
+    // up refuses it before it builds or starts anything.
+    for (const command of ['deploy', 'up']) {
+      const run = baton(command, file, '--env', 'staging');
+      assert.equal(run.code, 2, `${command}: ${run.stderr}`);
+      assert.equal(run.stderr.trim(), `${file}: platform envs has no environment "staging": its spec.environments declares dev, prod; deploy to one of those, or declare staging there`);
+      assert.equal(run.stdout, '', command);
+    }
   });
 
   it('schema prints the JSON Schema of the spec', () => {

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { SandboxConfig } from '../../sandbox/index.js';
 import { formatDuration } from '../../spec/duration.js';
+import { undeclaredEnvironment } from '../../spec/environments.js';
 import { defaultTaskQueuePrefix } from '../../workflows/taskQueues.js';
+import { CliError } from '../errors.js';
 import { ensureSandboxWorker } from '../sandboxWorker.js';
 import { buildTools, explained } from './sandbox.js';
 
@@ -43,9 +45,11 @@ export function registerUpCommand(program: Command): void {
         import('../client.js'),
         import('../lifecycleRun.js'),
       ]);
+      const loaded = await loadPlatformSpec(file);
+      const undeclared = undeclaredEnvironment(loaded, options.env);
+      if (undeclared) throw new CliError(`${file}: ${undeclared}`, 2);
       const say = (line: string) => process.stdout.write(`${line}\n`);
       const config = await upConfig(say);
-      const loaded = await loadPlatformSpec(file);
       if (options.build) await buildTools(config);
       const status = await explained(() => sandboxUp(config, say));
       process.env.TEMPORAL_ADDRESS ??= status.temporal.address;
