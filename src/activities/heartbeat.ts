@@ -1,5 +1,6 @@
 import { setInterval, clearInterval } from 'node:timers';
 import { Context } from '@temporalio/activity';
+import { timeoutSignal } from './timeoutSignal.js';
 
 /** The activity context when run by a worker (or MockActivityEnvironment); undefined when called directly. */
 export function activityContext(): Context | undefined {
@@ -32,5 +33,5 @@ export function cancellationSignal(): AbortSignal | undefined {
 /** A signal that aborts on the activity's cancellation and after `ms`, whichever comes first. */
 export function deadlineSignal(ms: number): AbortSignal {
   const cancelled = cancellationSignal();
-  return AbortSignal.any([AbortSignal.timeout(ms), ...(cancelled ? [cancelled] : [])]);
+  return AbortSignal.any([timeoutSignal(ms), ...(cancelled ? [cancelled] : [])]);
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { describeFailure, errorCode } from '../../workflows/failures.js';
+import { timeoutSignal } from '../timeoutSignal.js';
 import { tokenSubject } from '../tokenSubject.js';
 import { ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
 import { apiErrorSchema, applicationSchema, canISchema, applicationStreamLineSchema, sessionSchema, userInfoSchema, versionSchema, type Application, type ApplicationEvent } from './schemas.js';
@@ -144,7 +145,7 @@ export class ArgoCdClient {
       const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
       if (authenticated) headers.Authorization = `Bearer ${await this.currentToken()}`;
       const url = `${this.baseUrl}${path}${options.query ? `?${new URLSearchParams(options.query).toString()}` : ''}`;
-      const signals = [options.signal, timed ? AbortSignal.timeout(this.settings.requestTimeoutMs ?? 30_000) : undefined].filter((s) => s !== undefined);
+      const signals = [options.signal, timed ? timeoutSignal(this.settings.requestTimeoutMs ?? 30_000) : undefined].filter((s) => s !== undefined);
       try {
         return await fetch(url, {
           method,
