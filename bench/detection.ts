@@ -34,8 +34,7 @@ export async function measureDetection(count: number): Promise<DetectionResult[]
     const target: StackTarget = {
       platform: 'bench',
       environment: run,
-      source: { repoURL: status.git.url, targetRevision: status.git.branch },
-      stack: { name, path: `bench/${run}/${name}`, namespace: `bench-${run}`, dependsOn: [], healthTimeout: '2m', retry: {}, sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] } },
+      stack: { name, source: { repoURL: status.git.url, path: `bench/${run}/${name}`, targetRevision: status.git.branch }, namespace: `bench-${run}`, dependsOn: [], healthTimeout: '2m', retry: {}, sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] } },
     };
     const env = () => new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 }, { logger: quiet });
     await env().run(() => activities.ensureApplication(target));

@@ -109,14 +109,16 @@ export interface AnsibleActivities {
     features: Record<string, boolean>;
     /** The root Application's source; the ansible settings' when absent (the integration tests run playbooks without a run). */
     source?: { repoURL: string; targetRevision: string };
+    /** The repositories the platform's AppProject allows; the source's alone when absent. */
+    sourceRepos?: string[];
   }): Promise<PlaybookSummary>;
 }
 
+/** A stack of one platform and environment; its Application's source (or sources) is resolved in the stack. */
 export interface StackTarget {
   platform: string;
   environment: string;
   stack: ResolvedStack;
-  source: { repoURL: string; targetRevision: string };
 }
 
 export interface ApplicationStatus {

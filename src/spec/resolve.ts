@@ -1,28 +1,49 @@
-import { defaultSyncPolicy, type PlatformSpec, type RetryPolicySpec } from './schema.js';
+import type { ApplicationSource, StackSourceSpec, StackSources } from './applicationSource.js';
+import { defaultSyncPolicy, type PlatformSpec, type RetryPolicySpec, type StackSpec } from './schema.js';
 
 /** A stack with every default applied: what deployStack receives. */
-export interface ResolvedStack {
+export type ResolvedStack = {
   name: string;
-  path: string;
   namespace: string;
   dependsOn: string[];
   healthTimeout: string;
   retry: RetryPolicySpec;
   sync: { selfHeal: boolean; prune: boolean; options: string[] };
-}
+} & StackSources;
 
 /** Applied under the platform's and the stack's retry settings: a failing stack gives up after a few tries. */
 export const builtinRetry = { maximumAttempts: 3, initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
+
+type PlatformSource = PlatformSpec['spec']['source'];
 
 export function resolveStacks(spec: PlatformSpec): ResolvedStack[] {
   const defaults = spec.spec.defaults;
   return spec.spec.stacks.map((stack) => ({
     name: stack.name,
-    path: stack.path ?? `stacks/${stack.name}`,
+    ...stackSources(stack, spec.spec.source),
     namespace: stack.namespace ?? stack.name,
     dependsOn: stack.dependsOn,
     healthTimeout: stack.healthTimeout ?? defaults.healthTimeout,
     retry: { ...builtinRetry, ...defaults.retry, ...stack.retry },
     sync: { ...defaultSyncPolicy, options: [...defaultSyncPolicy.options], ...defaults.sync, ...stack.sync },
   }));
+}
+
+/** `path` is the shorthand of a source with only a path; no source at all is stacks/<name> in the platform repository. */
+function stackSources(stack: StackSpec, platform: PlatformSource): StackSources {
+  if (stack.sources) return { sources: stack.sources.map((source) => applicationSource(source, stack.name, platform)) };
+  return { source: applicationSource(stack.source ?? (stack.path === undefined ? {} : { path: stack.path }), stack.name, platform) };
+}
+
+/** Fields left out come from spec.source; Argo CD's own default revision, HEAD, for another repository. */
+function applicationSource(source: StackSourceSpec, stack: string, platform: PlatformSource): ApplicationSource {
+  const repoURL = source.repoURL ?? platform.repoURL;
+  const ownRepo = repoURL === platform.repoURL;
+  const renderedFromGit = source.chart === undefined && source.ref === undefined;
+  return {
+    ...source,
+    repoURL,
+    targetRevision: source.targetRevision ?? (ownRepo ? platform.targetRevision : 'HEAD'),
+    ...(source.path === undefined && renderedFromGit && ownRepo ? { path: `stacks/${stack}` } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stackSourceSchema } from './applicationSource.js';
 
 /** A Kubernetes DNS-1123 label: what stack, platform and namespace names must be. */
 export const dnsLabel = z
@@ -48,7 +49,9 @@ export const defaultsSchema = z
 export const stackSchema = z
   .object({
     name: dnsLabel,
-    path: z.string().min(1, 'must not be empty').optional().describe('path in the source repository; default stacks/<name>'),
+    path: z.string().min(1, 'must not be empty').optional().describe('shorthand for source.path: a folder in the platform repository; default stacks/<name>'),
+    source: stackSourceSchema.optional().describe("the Application's source (Argo CD's ApplicationSource); fields left out come from spec.source"),
+    sources: z.array(stackSourceSchema).min(1, 'must list at least one source').optional().describe('the sources of a multi-source Application, instead of source'),
     namespace: dnsLabel.optional().describe('destination namespace; default <name>'),
     dependsOn: z.array(z.string()).default([]),
     healthTimeout: duration.optional(),

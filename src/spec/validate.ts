@@ -2,16 +2,21 @@ import { validateGraph } from '../dag/index.js';
 import { issueAt, type SpecIssue } from './issues.js';
 import { schemaIssue } from './schemaIssue.js';
 import { platformSpecSchema, type PlatformSpec } from './schema.js';
+import { stackSourceIssues } from './sourceRules.js';
 
 export type SpecValidation = { ok: true; spec: PlatformSpec } | { ok: false; issues: SpecIssue[] };
 
 /**
- * Checks a parsed document against the schema and the dependency rules. Pure and
+ * Checks a parsed document against the schema, the source rules and the dependency rules. Pure and
  * bundle-safe: the workflow runs it on its input as well as the CLI on a file.
  */
 export function validatePlatformSpec(document: unknown): SpecValidation {
   const parsed = platformSpecSchema.safeParse(document);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => schemaIssue(issue, document)) };
-  const graphIssues = validateGraph(parsed.data.spec.stacks).map((issue) => issueAt(['spec', 'stacks', ...issue.path], document, issue.message));
-  return graphIssues.length > 0 ? { ok: false, issues: graphIssues } : { ok: true, spec: parsed.data };
+  const { stacks, source } = parsed.data.spec;
+  const issues = [
+    ...stackSourceIssues(stacks, source.repoURL).map((issue) => issueAt(['spec', 'stacks', ...issue.keys], document, issue.message)),
+    ...validateGraph(stacks).map((issue) => issueAt(['spec', 'stacks', ...issue.path], document, issue.message)),
+  ];
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, spec: parsed.data };
 }

@@ -13,6 +13,8 @@ export interface BootstrapInput {
   features: Record<string, boolean>;
   /** The platform repository: the root Application's source. */
   source: { repoURL: string; targetRevision: string };
+  /** Every repository the platform's stacks deploy from, for its AppProject; absent in runs recorded before stacks had sources of their own. */
+  sourceRepos?: string[];
   taskQueuePrefix: string;
   timeouts: Timeouts;
 }
@@ -34,7 +36,7 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
     zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, runOnce),
   );
   const playbook = (name: 'bootstrap' | 'rotate-credentials' | 'teardown') =>
-    ansible.runPlaybook({ playbook: name, platform: input.platform, environment: input.environment, features: input.features, source: input.source });
+    ansible.runPlaybook({ playbook: name, platform: input.platform, environment: input.environment, features: input.features, source: input.source, sourceRepos: input.sourceRepos });
 
   const parent = workflowInfo().parent;
   if (!parent) throw ApplicationFailure.nonRetryable('bootstrap runs as a child of platformLifecycle, which receives its handoff: start a platformLifecycle instead', failureTypes.noParentRun);

@@ -1,6 +1,6 @@
 import { ApplicationFailure, condition, executeChild, isCancellation, log, upsertSearchAttributes } from '@temporalio/workflow';
 import { buildGraph, type StackGraph } from '../dag/index.js';
-import { bootstrapWorkflowId, resolveStacks, type PlatformSpec, type ResolvedStack } from '../spec/index.js';
+import { bootstrapWorkflowId, platformSourceRepos, resolveStacks, type PlatformSpec, type ResolvedStack } from '../spec/index.js';
 import { applyHandoff } from './authority.js';
 import { bootstrap, type BootstrapInput } from './bootstrap.js';
 import type { ControlRequests } from './control.js';
@@ -131,7 +131,7 @@ export class PlatformRun {
     return this.untilSucceeds(async () => {
       await executeChild(bootstrap, {
         workflowId,
-        args: [{ platform: this.platform, environment: this.environment, mode, features, source, taskQueuePrefix, timeouts }],
+        args: [{ platform: this.platform, environment: this.environment, mode, features, source, sourceRepos: platformSourceRepos(this.spec), taskQueuePrefix, timeouts }],
       });
       if (this.state.authority.platform !== handsTo) {
         throw ApplicationFailure.nonRetryable(`bootstrap ${mode} ended without handing the platform to ${handsTo}`, failureTypes.handoffMissing);

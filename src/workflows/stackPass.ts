@@ -55,7 +55,7 @@ async function runPass(run: PlatformRun, action: StackAction): Promise<PassOutco
     s.startedAt = now();
     s.message = null;
     const { platform, environment, settings } = run;
-    const target = { platform, environment, stack: run.resolved(name), source: run.spec.spec.source };
+    const target = { platform, environment, stack: run.resolved(name) };
     try {
       await scope.run(() =>
         executeChild(deployStack, {

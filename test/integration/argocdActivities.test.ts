@@ -17,7 +17,7 @@ import { deployStack } from '../../src/workflows/deployStack.js';
 import { causeChain } from '../../src/workflows/failures.js';
 import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { workflowTaskQueue } from '../../src/workflows/taskQueues.js';
-import { adminRequest, sandboxStackTarget, upsertOpenProject } from '../support/argoCdSandbox.js';
+import { adminRequest, sandboxStackTarget, upsertOpenProject, type StackOverrides } from '../support/argoCdSandbox.js';
 import { testTimeouts, withWorkers } from '../support/harness.js';
 import { sandbox } from '../support/sandbox.js';
 import { stackManifest } from '../support/stackManifests.js';
@@ -42,7 +42,7 @@ function kubectl(...args: string[]): Promise<string> {
   return exec(toolPath('kubectl'), ['--kubeconfig', status.kubeconfig, ...args], { timeout: 60_000 }).then((out) => out.stdout);
 }
 
-function target(stack: string, overrides: Partial<StackTarget['stack']> = {}): StackTarget {
+function target(stack: string, overrides: StackOverrides = {}): StackTarget {
   return sandboxStackTarget(status, { platform, environment, stack, path: `it/${run}/${stack}` }, overrides);
 }
 

@@ -25,19 +25,21 @@ export async function upsertOpenProject(status: SandboxStatus, project: string):
   });
 }
 
+/** What a test changes of a stack; its source is the folder it names. */
+export type StackOverrides = Partial<Omit<StackTarget['stack'], 'source' | 'sources'>>;
+
 /** A stack of a test platform whose manifests are at `path` in the sandbox's Git repository; namespace PLATFORM-STACK. */
 export function sandboxStackTarget(
   status: SandboxStatus,
   { platform, environment, stack, path }: { platform: string; environment: string; stack: string; path: string },
-  overrides: Partial<StackTarget['stack']> = {},
+  overrides: StackOverrides = {},
 ): StackTarget {
   return {
     platform,
     environment,
-    source: { repoURL: status.git.url, targetRevision: status.git.branch },
     stack: {
       name: stack,
-      path,
+      source: { repoURL: status.git.url, path, targetRevision: status.git.branch },
       namespace: `${platform}-${stack}`,
       dependsOn: [],
       healthTimeout: '90s',

@@ -41,7 +41,7 @@ describe('platform spec', () => {
     const [cm, ingress] = resolveStacks(spec);
     assert.deepEqual(cm, {
       name: 'cert-manager',
-      path: 'stacks/cert-manager',
+      source: { repoURL: 'file:///srv/platform.git', path: 'stacks/cert-manager', targetRevision: 'HEAD' },
       namespace: 'cert-manager',
       dependsOn: [],
       healthTimeout: '10m',

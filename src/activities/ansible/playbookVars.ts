@@ -17,6 +17,6 @@ export function playbookVars(settings: AnsibleSettings, input: RunPlaybookInput)
     argocd_admin_password_file: settings.argocdAdminPasswordFile ?? '',
     argocd_token_file: settings.argocdTokenFile ?? '',
     automation_kubeconfig_file: settings.automationKubeconfigFile ?? '',
-    ...(source ? { baton_repo_url: source.repoURL, baton_repo_revision: source.targetRevision } : {}),
+    ...(source ? { baton_repo_url: source.repoURL, baton_repo_revision: source.targetRevision, baton_source_repos: input.sourceRepos ?? [source.repoURL] } : {}),
   };
 }

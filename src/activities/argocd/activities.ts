@@ -6,7 +6,7 @@ import { applicationName } from '../../spec/names.js';
 import { failureTypes } from '../../workflows/failureTypes.js';
 import { activityContext, cancellationSignal, deadlineSignal, heartbeatWhile } from '../heartbeat.js';
 import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } from '../interfaces.js';
-import { stackApplication } from './application.js';
+import { stackApplication, syncRevision } from './application.js';
 import { ArgoCdClient } from './client.js';
 import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError, guarded } from './errors.js';
 import { followApplication, reconnectDelayMs } from './follow.js';
@@ -73,7 +73,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     return guarded(client, async () => {
       const existing = await client.getApplication(manifest.spec.project, manifest.metadata.name, undefined, cancellationSignal());
       await client.upsertApplication(manifest, cancellationSignal());
-      log.info(existing ? 'Application updated' : 'Application created', { application: manifest.metadata.name, path: target.stack.path });
+      log.info(existing ? 'Application updated' : 'Application created', { application: manifest.metadata.name, source: target.stack.source ?? target.stack.sources });
       return { application: manifest.metadata.name, created: existing === undefined };
     });
   }
@@ -90,9 +90,9 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
       if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, failureTypes.argoCdApplicationMissing);
       if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
       try {
-        const request = { revision: target.source.targetRevision, prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
+        const request = { revision: syncRevision(target.stack), prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
         const synced = await client.sync(name, request, cancellationSignal());
-        log.info('sync started', { application: name, revision: target.source.targetRevision });
+        log.info('sync started', { application: name, revision: request.revision ?? 'each source at its targetRevision' });
         return { application: name, ...(synced.status?.sync?.revision ? { revision: synced.status.sync.revision } : {}) };
       } catch (err) {
         if (err instanceof ArgoCdApiError && err.operationInProgress) return { application: name };

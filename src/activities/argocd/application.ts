@@ -7,9 +7,9 @@ import { inClusterServer, type ArgoCdSettings } from './settings.js';
 /** Argo CD deletes an Application's resources before the Application itself when it carries this. */
 const cascadeFinalizer = 'resources-finalizer.argocd.argoproj.io';
 
-/** The Application of one stack: its Git folder, its namespace, and the stack's sync policy. */
+/** The Application of one stack: its source (or sources), its namespace, and the stack's sync policy. */
 export function stackApplication(target: StackTarget, settings: ArgoCdSettings): ApplicationManifest {
-  const { platform, environment, stack, source } = target;
+  const { platform, environment, stack } = target;
   return {
     metadata: {
       name: applicationName(platform, environment, stack.name),
@@ -23,7 +23,7 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
     },
     spec: {
       project: settings.project ?? platform,
-      source: { repoURL: source.repoURL, path: stack.path, targetRevision: source.targetRevision },
+      ...(stack.sources ? { sources: stack.sources } : { source: stack.source }),
       destination: { server: settings.destinationServer ?? inClusterServer, namespace: stack.namespace },
       syncPolicy: {
         automated: { prune: stack.sync.prune, selfHeal: stack.sync.selfHeal },
@@ -33,4 +33,12 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
       },
     },
   };
+}
+
+/**
+ * The revision a sync of the stack's Application asks for: its source's. A multi-source Application is
+ * synced without one, and Argo CD takes each source at its own targetRevision.
+ */
+export function syncRevision(stack: StackTarget['stack']): string | undefined {
+  return stack.source?.targetRevision;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import type { StackSources } from '../../spec/index.js';
 import { describeFailure, errorCode } from '../../workflows/failures.js';
 import { timeoutSignal } from '../timeoutSignal.js';
 import { tokenSubject } from '../tokenSubject.js';
@@ -13,14 +14,14 @@ export interface ApplicationManifest {
   metadata: { name: string; namespace: string; labels: Record<string, string>; finalizers: string[] };
   spec: {
     project: string;
-    source: { repoURL: string; path: string; targetRevision: string };
     destination: { server: string; namespace: string };
     syncPolicy: { automated?: { prune: boolean; selfHeal: boolean }; syncOptions: string[]; managedNamespaceMetadata?: { labels: Record<string, string> } };
-  };
+  } & StackSources;
 }
 
 export interface SyncRequest {
-  revision: string;
+  /** Unset: each source's targetRevision (how a multi-source Application is synced). */
+  revision?: string;
   prune: boolean;
   syncOptions: string[];
 }
