@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -155,7 +155,7 @@ function adminSecret(admin: PasswordHash): object {
   };
 }
 
-/** Server-side apply of a multi-document YAML stream with the sandbox's kubectl and admin kubeconfig. */
+/** A kubectl command with the sandbox's kubectl and admin kubeconfig; `input` is its standard input. */
 function kubectl(config: SandboxConfig, layout: SandboxLayout, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(config.toolsBin, 'kubectl'), ['--kubeconfig', layout.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -171,20 +171,29 @@ function kubectl(config: SandboxConfig, layout: SandboxLayout, args: string[], i
   });
 }
 
+/** Server-side apply of these objects, as the sandbox's field manager. */
+export async function applyObjects(config: SandboxConfig, layout: SandboxLayout, objects: object[]): Promise<void> {
+  const documents = objects.map((object) => stringify(object).trim()).join('\n---\n');
+  await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], documents);
+}
+
 /** The helper scripts Argo CD's image puts on PATH; the repo-server runs git-verify-wrapper.sh on every manifest generation. */
 const helperScripts = ['git-verify-wrapper.sh', 'gpg-wrapper.sh', 'git-ask-pass.sh'];
+/** The programs of .tools/bin that Argo CD's image has on PATH too: the repo-server renders with them, the server reports their versions. */
+export const argoCdTools = ['helm', 'kustomize'];
 
-/** Where the Argo CD parts find the release's helper scripts (prepended to their PATH). */
+/** Where the Argo CD parts find the release's helper scripts, helm and kustomize (prepended to their PATH). */
 export function argoCdScriptsDir(layout: SandboxLayout): string {
   return join(layout.argocdDir, 'bin');
 }
 
 /**
- * The folders the Argo CD parts use (TLS, SSH, GnuPG, static assets, temporary checkouts), and the
- * helper scripts copied from the pinned release's hack/ folder. Made before any Argo CD part starts:
- * the repo-server would otherwise create its temporary folder's parents write-only.
+ * The folders the Argo CD parts use (TLS, SSH, GnuPG, static assets, temporary checkouts), the
+ * helper scripts copied from the pinned release's hack/ folder, and links to .tools/bin's helm and
+ * kustomize (only those: the rest of .tools/bin stays off Argo CD's PATH). Made before any Argo CD part
+ * starts: the repo-server would otherwise create its temporary folder's parents write-only.
  */
-export async function prepareArgoCdFolders(layout: SandboxLayout, release: ArgoCdRelease): Promise<void> {
+export async function prepareArgoCdFolders(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<void> {
   await mkdir(layout.argocdDir, { recursive: true, mode: 0o700 });
   await chmod(layout.argocdDir, 0o700);
   for (const dir of ['tls', 'ssh', 'gpg/keys', 'gpg/source', 'static', 'tmp', 'bin']) {
@@ -196,11 +205,19 @@ export async function prepareArgoCdFolders(layout: SandboxLayout, release: ArgoC
     await writeFile(target, await readFile(join(hack, script)), { mode: 0o755 });
     await chmod(target, 0o755);
   }
+  for (const tool of argoCdTools) {
+    const link = join(argoCdScriptsDir(layout), tool);
+    const target = join(config.toolsBin, tool);
+    // Replaced only when wrong: a running repo-server looks it up on every render.
+    if ((await readlink(link).catch(() => undefined)) === target) continue;
+    await rm(link, { force: true });
+    await symlink(target, link);
+  }
 }
 
 /** What the Argo CD processes need on disk in every mode: their folders, kubeconfig and the admin password (with its hash). */
-export async function prepareArgoCdFiles(layout: SandboxLayout, release: ArgoCdRelease): Promise<PasswordHash> {
-  await prepareArgoCdFolders(layout, release);
+export async function prepareArgoCdFiles(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<PasswordHash> {
+  await prepareArgoCdFolders(config, layout, release);
   await writeArgoCdKubeconfig(layout);
   return ensureAdminPassword(layout);
 }
@@ -232,7 +249,7 @@ async function crdDocuments(release: ArgoCdRelease): Promise<string[]> {
  * Says whether the CRDs had to be created (first up, or after a bootstrap teardown removed them).
  */
 export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<{ crdsCreated: boolean }> {
-  const admin = await prepareArgoCdFiles(layout, release);
+  const admin = await prepareArgoCdFiles(config, layout, release);
   const crdsExisted = (await kubectl(config, layout, ['get', 'crd', 'applications.argoproj.io', '--ignore-not-found', '-o', 'name'])).trim() !== '';
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: argoCdNamespace } };
   const documents = [stringify(namespace), ...(await crdDocuments(release)), ...configObjects(admin).map((object) => stringify(object))];
@@ -250,7 +267,7 @@ export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout
     metadata: { name: 'default', namespace: argoCdNamespace },
     spec: { sourceRepos: ['*'], destinations: [{ namespace: '*', server: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
   };
-  await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], stringify(defaultProject));
+  await applyObjects(config, layout, [defaultProject]);
   return { crdsCreated: !crdsExisted };
 }
 

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
  *   BATON_SANDBOX_ARGOCD_REPO_SERVER_PORT          argocd-repo-server gRPC (18081)
  *   BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT  argocd-repo-server /metrics, /healthz (18084)
  *   BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT   argocd-application-controller /metrics, /healthz (18082)
+ *   BATON_SANDBOX_REGISTRY_PORT                    the chart registry, an OCI registry over plain HTTP (15000)
  *   BATON_SANDBOX_NODES                            number of kwok nodes (3)
  *   BATON_SANDBOX_READY_TIMEOUT_SECONDS            how long each part may take to become ready (90)
  *   BATON_SANDBOX_ARGOCD                           preinstalled or bootstrap (see ArgoCdMode; default: what the running sandbox uses, else preinstalled)
@@ -67,6 +68,7 @@ export interface SandboxPorts {
   argocdRepoServer: number;
   argocdRepoServerMetrics: number;
   argocdControllerMetrics: number;
+  registry: number;
 }
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -88,6 +90,7 @@ const portVariables: Record<keyof SandboxPorts, [variable: string, fallback: num
   argocdRepoServer: ['BATON_SANDBOX_ARGOCD_REPO_SERVER_PORT', 18081],
   argocdRepoServerMetrics: ['BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT', 18084],
   argocdControllerMetrics: ['BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT', 18082],
+  registry: ['BATON_SANDBOX_REGISTRY_PORT', 15000],
 };
 
 /**

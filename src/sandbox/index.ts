@@ -8,6 +8,7 @@
 export { argoCdModes, sandboxConfig, sandboxVariables, shiftedPorts, type ArgoCdMode, type SandboxConfig, type SandboxPorts } from './config.js';
 export { superviseArgoCd } from './superviseArgoCd.js';
 export { sandboxUp, sandboxDown, sandboxWipeCluster, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
+export { pushChart, type ChartReference } from './chartRegistry.js';
 export { commitFiles, headRevision, repoUrl, type FileChange } from './gitRepo.js';
 export { argoCdUrl, argoCdRelease, type ArgoCdRelease } from './argocd.js';
 export { runningTemporal, sandboxStatus, type PartStatus, type SandboxStatus } from './status.js';

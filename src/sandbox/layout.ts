@@ -30,6 +30,12 @@ export interface SandboxLayout {
   argocdPasswordHashFile: string;
   /** Bootstrap mode: what the Argo CD supervisor last found and did (JSON, rewritten as it changes). */
   argocdSupervisorReport: string;
+  /** The chart registry's configuration file, written on every up. */
+  registryConfig: string;
+  /** The chart registry's storage (its filesystem driver's root). */
+  registryDir: string;
+  /** Helm's cache, configuration and data for `push-chart` (not the user's ~/.cache/helm). */
+  helmHome: string;
   /** The stack sources: a bare Git repository Argo CD reads through file://. */
   gitRepo: string;
   /** Where credential rotation leaves the `baton` account's Argo CD API token for the worker (0600). */
@@ -66,6 +72,9 @@ export function sandboxLayout(config: SandboxConfig): SandboxLayout {
     argocdPasswordFile: join(dir, 'argocd-admin-password'),
     argocdPasswordHashFile: join(dir, 'argocd/admin-password.json'),
     argocdSupervisorReport: join(dir, 'argocd/supervisor.json'),
+    registryConfig: join(dir, 'registry/config.yml'),
+    registryDir: join(dir, 'registry/storage'),
+    helmHome: join(dir, 'helm'),
     gitRepo: join(dir, 'git/platform.git'),
     argocdTokenFile: join(dir, 'argocd-baton-token'),
     automationKubeconfig: join(dir, 'kubeconfigs/automation.kubeconfig'),

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { argoCdRelease } from './argocd.js';
+import { argoCdRelease, argoCdTools } from './argocd.js';
 import type { ArgoCdMode, SandboxConfig } from './config.js';
 import { ensureFakeNodes, expectFakeNodesReady } from './fakeNodes.js';
 import { writeKubeconfigs } from './kubeconfig.js';
-import { writeKwokConfig } from './kwokStages.js';
 import { sandboxLayout, type SandboxLayout } from './layout.js';
 import { partNamed, sandboxParts, startedBy, type PartContext, type PartName, type SandboxPart } from './parts/index.js';
 import { ensurePki } from './pki.js';
@@ -59,9 +58,13 @@ function missingBinaries(config: SandboxConfig): string[] {
     const path = partBinary(config, part);
     if (!existsSync(path)) missing.set(path, part.install ?? 'build it with `bash scripts/build-tools.sh`');
   }
-  // Not a part: up applies Argo CD's CRDs and config with it.
+  // Not parts: up applies Argo CD's CRDs and config with kubectl; Argo CD renders with helm and kustomize.
   const kubectl = join(config.toolsBin, 'kubectl');
   if (!existsSync(kubectl)) missing.set(kubectl, 'build it with `bash scripts/build-tools.sh kubernetes`');
+  for (const tool of argoCdTools) {
+    const path = join(config.toolsBin, tool);
+    if (!existsSync(path)) missing.set(path, `build it with \`bash scripts/build-tools.sh ${tool}\``);
+  }
   return [...missing].map(([path, how]) => `missing ${path}: ${how}`);
 }
 
@@ -87,8 +90,21 @@ export async function startPart(part: SandboxPart, context: PartContext, say: Pr
   say(`${part.name} ready on ${part.endpoint(config)} (${seconds(Date.now() - started)})`);
 }
 
-/** Reuses a healthy running part; restarts one that runs but does not answer; starts a missing one. */
+/** Brings a part up (see bringUpPart), then puts in the cluster the objects it needs. */
 async function ensurePart(part: SandboxPart, context: PartContext, say: Progress): Promise<'reused' | 'started'> {
+  const outcome = await bringUpPart(part, context, say);
+  if (part.afterReady) {
+    try {
+      await part.afterReady(context);
+    } catch (err) {
+      throw new SandboxError(`${part.name} is ready, but what the sandbox puts in the cluster with it failed: ${message(err)}`);
+    }
+  }
+  return outcome;
+}
+
+/** Reuses a healthy running part; restarts one that runs but does not answer; starts a missing one. */
+async function bringUpPart(part: SandboxPart, context: PartContext, say: Progress): Promise<'reused' | 'started'> {
   let prepared;
   if (part.prepare) {
     try {
@@ -179,7 +195,6 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   const context = await partContext({ ...config, argocdMode: mode }, say);
   const { layout, tokens } = context;
   await writeKubeconfigs(layout, `https://${config.host}:${config.ports.apiserver}`, tokens);
-  if (!existsSync(layout.kwokConfig)) await writeKwokConfig(config, layout);
   if (mode === 'bootstrap') say('Argo CD mode bootstrap: the cluster gets no Argo CD objects from the sandbox; Argo CD runs once bootstrap installs it');
 
   const outcomes = await ensureParts(context, mode, say);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { argoCdAdmin, argoCdUrl } from './argocd.js';
+import { chartRepositoryUrl } from './chartRegistry.js';
 import type { SandboxConfig } from './config.js';
 import { gitBranch, headRevision, repoUrl } from './gitRepo.js';
 import { sandboxLayout, type SandboxLayout } from './layout.js';
@@ -39,6 +40,8 @@ export interface SandboxStatus {
     passwordFile: string;
     supervisor?: Pick<SupervisorReport, 'state' | 'detail' | 'at'> | null;
   };
+  /** The chart registry: its address, and the repoURL of the charts `baton sandbox push-chart` pushes. */
+  registry: { url: string; repoURL: string };
   /** The stack sources Argo CD reads; revision is the branch's head (null before the first up). */
   git: { url: string; path: string; branch: string; revision: string | null };
   parts: PartStatus[];
@@ -122,6 +125,7 @@ export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxS
       username: argoCdAdmin,
       passwordFile: layout.argocdPasswordFile,
     },
+    registry: { url: `http://${config.host}:${config.ports.registry}`, repoURL: chartRepositoryUrl(config) },
     git: {
       url: repoUrl(layout.gitRepo),
       path: layout.gitRepo,

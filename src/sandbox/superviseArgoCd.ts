@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { argoCdInstallationReader, workloadName, type ArgoCdInstallation } from './argoCdInstallation.js';
 import { setFreshInstallAdminPassword } from './argocd.js';
+import { registerChartRepository } from './chartRegistry.js';
 import type { SandboxConfig } from './config.js';
 import { partContext, startPart, stopRecorded, type Progress } from './lifecycle.js';
 import { sandboxParts, startedBy, type PartName, type SandboxPart } from './parts/index.js';
@@ -69,6 +70,7 @@ export async function superviseArgoCd(config: SandboxConfig, say: Progress, sign
           }
           await report('starting', `${part.name}: bootstrap's install of Argo CD is in the cluster`);
           if (await setFreshInstallAdminPassword(config, layout)) say(`admin password of the fresh install set from ${layout.argocdPasswordFile}`);
+          await registerChartRepository(config, layout);
           await startPart(part, context, say);
           startedWith.set(part.name, found.crdUids);
         }

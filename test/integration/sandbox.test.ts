@@ -48,7 +48,7 @@ async function status(): Promise<{ code: number; status: SandboxStatus }> {
 
 describe('baton sandbox lifecycle', { concurrency: false }, () => {
   before(async () => {
-    for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal', 'argocd', 'kubectl']) toolPath(binary);
+    for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal', 'argocd', 'kubectl', 'helm', 'kustomize', 'registry']) toolPath(binary);
     assert.ok(existsSync('/usr/bin/redis-server'), 'redis-server is installed (apt-get install -y redis-server)');
     stateDir = await mkdtemp(join(tmpdir(), 'baton-sandbox-it-'));
   });
@@ -68,6 +68,7 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
       'kube-apiserver ready on https://127.0.0.1:26443',
       'temporal ready on 127.0.0.1:27233',
       'redis ready on 127.0.0.1:26379',
+      'registry ready on http://127.0.0.1:25000',
       'argocd-repo-server ready on 127.0.0.1:28081',
       'argocd-application-controller ready on http://127.0.0.1:28082',
       'argocd-server ready on http://127.0.0.1:28080',
@@ -79,8 +80,8 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
 
     const second = await baton('up', '--no-build');
     assert.equal(second.code, 0, second.stderr);
-    assert.equal(second.stdout.match(/already running/g)?.length, 10, second.stdout);
-    assert.match(second.stdout, /\(10 of 10 parts reused\)/);
+    assert.equal(second.stdout.match(/already running/g)?.length, 11, second.stdout);
+    assert.match(second.stdout, /\(11 of 11 parts reused\)/);
 
     const { code, status: current } = await status();
     assert.equal(code, 0);
@@ -96,6 +97,7 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     });
     assert.match(current.argocd.version ?? '', /^v3\./);
     assert.equal((statSync(current.argocd.passwordFile).mode & 0o777).toString(8), '600');
+    assert.deepEqual(current.registry, { url: 'http://127.0.0.1:25000', repoURL: '127.0.0.1:25000/charts' });
     assert.equal(current.git.url, `file://${join(stateDir, 'git/platform.git')}`);
     assert.match(current.git.revision ?? '', /^[0-9a-f]{40}$/);
     assert.equal(typeof current.coldStartSeconds, 'number');
@@ -146,6 +148,8 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     const logs = await baton('logs', 'etcd', '-n', '5');
     assert.equal(logs.code, 0);
     assert.ok(logs.stdout.trim().split('\n').length <= 5);
+    const registry = await baton('logs', 'registry');
+    assert.equal(registry.code, 0, registry.stderr);
     const unknown = await baton('logs', 'nope');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown part nope; one of temporal, etcd, kube-apiserver/);
@@ -155,7 +159,7 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     const before = (await status()).status.parts.map((part) => part.pid);
     const down = await baton('down');
     assert.equal(down.code, 0, down.stderr);
-    assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 10, down.stdout);
+    assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 11, down.stdout);
     assert.deepEqual(processesMentioning(sandboxCommands(sandboxConfig({ ...process.env, BATON_SANDBOX_DIR: stateDir })), `${stateDir}/`), []);
     for (const pid of before) assert.equal(alive(pid ?? 0), false, `pid ${pid} is gone`);
     const { code, status: stopped } = await status();

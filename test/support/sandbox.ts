@@ -9,7 +9,7 @@ import { repoRoot } from './tools.js';
  * Not the demo's .baton/sandbox: `baton up` makes that one in the bootstrap mode, where Argo CD is gone
  * after a teardown, and the tests must neither depend on what a demo left nor change it.
  */
-const integrationSandboxEnv: Record<string, string> = {
+export const integrationSandboxEnv: Record<string, string> = {
   ...shiftedPorts(2_000),
   BATON_SANDBOX_DIR: join(repoRoot, '.baton/test-sandbox'),
   BATON_SANDBOX_ARGOCD: 'preinstalled',

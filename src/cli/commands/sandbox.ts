@@ -70,6 +70,7 @@ function renderStatus(status: SandboxStatus): string {
     `argocd      ${status.argocd.url} (${status.argocd.version ?? 'not answering'}); user ${status.argocd.username}, password in ${status.argocd.passwordFile}`,
     `            mode ${status.argocd.mode}${supervisor ? `: ${supervisor.detail}` : supervisor === null ? ': the supervisor does not run' : ''}`,
     `git         ${status.git.url} (branch ${status.git.branch}${status.git.revision ? ` at ${status.git.revision.slice(0, 12)}` : ''})`,
+    `charts      ${status.registry.url} (OCI, plain HTTP); a stack's source: repoURL ${status.registry.repoURL}; add charts with \`baton sandbox push-chart DIR\``,
   ].join('\n');
 }
 
@@ -83,7 +84,7 @@ export function registerSandboxCommands(program: Command): void {
   const sandbox = program
     .command('sandbox')
     .description(
-      'run etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, the Temporal dev server, redis and Argo CD ' +
+      'run etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, the Temporal dev server, redis, a chart registry and Argo CD ' +
         '(repo-server, application-controller, server) locally, with stack sources in a local Git repository',
     )
     .addHelpText('after', environmentHelp);
@@ -172,6 +173,24 @@ export function registerSandboxCommands(program: Command): void {
         throw new CliError(`baton sandbox commit: ${err.message}`);
       });
       process.stdout.write(`${revision}${changed ? '' : ' (nothing changed)'}\n`);
+    });
+
+  sandbox
+    .command('push-chart')
+    .description("package a Helm chart folder with helm and push it to the sandbox's chart registry; prints the source a stack names it with")
+    .argument('<dir>', "the chart's folder (holding Chart.yaml)")
+    .action(async (dir: string) => {
+      const { pushChart, sandboxLayout } = await import('../../sandbox/index.js');
+      const { recordedConfig } = await import('../../sandbox/record.js');
+      const base = configFromEnvironment();
+      const config = await recordedConfig(base, sandboxLayout(base));
+      const chart = await pushChart(config, sandboxLayout(config), dir).catch((err: Error) => {
+        throw new CliError(`baton sandbox push-chart: ${err.message}`);
+      });
+      process.stdout.write(
+        `pushed ${chart.chart} ${chart.targetRevision}${chart.digest ? ` (${chart.digest})` : ''}\n` +
+          `source:\n  repoURL: ${chart.repoURL}\n  chart: ${chart.chart}\n  targetRevision: ${chart.targetRevision}\n`,
+      );
     });
 
   sandbox

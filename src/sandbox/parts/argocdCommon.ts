@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { argoCdScriptsDir, installArgoCd, reconciliationSeconds } from '../argocd.js';
+import { registerChartRepository } from '../chartRegistry.js';
 import type { PartContext, PrepareOutcome } from './part.js';
 
 /** The Argo CD binary is one program; the environment picks the component. */
@@ -39,8 +40,9 @@ export function ensureArgoCdInstalled(context: PartContext): Promise<PrepareOutc
   let install = installs.get(context);
   if (!install) {
     const started = Date.now();
-    install = installArgoCd(context.config, context.layout, context.argocd).then(({ crdsCreated }) => {
-      context.say(`Argo CD ${context.argocd.version} CRDs and config applied to namespace argocd (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    install = installArgoCd(context.config, context.layout, context.argocd).then(async ({ crdsCreated }) => {
+      await registerChartRepository(context.config, context.layout);
+      context.say(`Argo CD ${context.argocd.version} CRDs and config and the chart registry's repository applied to namespace argocd (${((Date.now() - started) / 1000).toFixed(1)}s)`);
       return crdsCreated ? { restart: "Argo CD's CRDs were created again, its watches are stale" } : {};
     });
     installs.set(context, install);

@@ -27,7 +27,7 @@ export const argocdRepoServer: SandboxPart = {
   ],
   env: (context) => argoCdEnv('argocd-repo-server', context),
   prepare: async ({ config, layout, argocd, say }) => {
-    await prepareArgoCdFolders(layout, argocd);
+    await prepareArgoCdFolders(config, layout, argocd);
     const { seeded, revision } = await ensureSeededRepo(layout.gitRepo, join(config.repoRoot, 'manifests/examples'), 'manifests/examples');
     if (seeded) say(`stack sources seeded from manifests/examples into ${layout.gitRepo} (${revision.slice(0, 12)})`);
   },

@@ -18,8 +18,8 @@ export const argocdSupervisor: SandboxPart = {
   endpoint: (config) => `https://${config.host}:${config.ports.apiserver} (watching for bootstrap's install of Argo CD)`,
   args: ({ config }) => [join(config.repoRoot, 'bin/baton.js'), 'sandbox', 'supervise-argocd'],
   env: ({ config }) => ({ ...process.env, ...sandboxEnv(config) }),
-  prepare: async ({ layout, argocd }) => {
-    await prepareArgoCdFiles(layout, argocd);
+  prepare: async ({ config, layout, argocd }) => {
+    await prepareArgoCdFiles(config, layout, argocd);
   },
   ready: async ({ layout }) => {
     const report = await readSupervisorReport(layout);

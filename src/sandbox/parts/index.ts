@@ -16,6 +16,7 @@ import { kubeScheduler } from './kubeScheduler.js';
 import { kwok } from './kwok.js';
 import type { PartName, SandboxPart } from './part.js';
 import { redis } from './redis.js';
+import { registry } from './registry.js';
 import { temporal } from './temporal.js';
 
 export { startedBy } from './part.js';
@@ -30,6 +31,7 @@ export const sandboxParts: SandboxPart[] = [
   kubeScheduler,
   kwok,
   redis,
+  registry,
   argocdRepoServer,
   argocdApplicationController,
   argocdServer,

@@ -1,3 +1,4 @@
+import { applyCalloutPolicy } from '../calloutPolicy.js';
 import { expectOk } from '../probe.js';
 import type { SandboxPart } from './part.js';
 
@@ -30,5 +31,8 @@ export const kubeApiserver: SandboxPart = {
   ],
   ready: async ({ config, ca, tokens }) => {
     await expectOk(`https://${config.host}:${config.ports.apiserver}/readyz`, { ca, token: tokens.admin });
+  },
+  afterReady: async ({ config, layout }) => {
+    await applyCalloutPolicy(config, layout);
   },
 };

@@ -1,4 +1,6 @@
+import { applyObjects } from '../argocd.js';
 import { kubeconfigPath } from '../kubeconfig.js';
+import { kwokStorageClass, writeKwokConfig } from '../kwokStages.js';
 import { expectOk } from '../probe.js';
 import type { SandboxPart } from './part.js';
 
@@ -21,7 +23,11 @@ export const kwok: SandboxPart = {
     `--node-ip=${config.host}`,
     `--server-address=${config.host}:${config.ports.kwok}`,
   ],
+  prepare: async ({ config, layout }) => ((await writeKwokConfig(config, layout)) ? { restart: 'its stages changed' } : {}),
   ready: async ({ config }) => {
     await expectOk(`http://${config.host}:${config.ports.kwok}/healthz`);
+  },
+  afterReady: async ({ config, layout }) => {
+    await applyObjects(config, layout, [await kwokStorageClass(config, layout)]);
   },
 };

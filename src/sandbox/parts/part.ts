@@ -11,6 +11,7 @@ export type PartName =
   | 'kwok'
   | 'temporal'
   | 'redis'
+  | 'registry'
   | 'argocd-repo-server'
   | 'argocd-application-controller'
   | 'argocd-server'
@@ -54,6 +55,8 @@ export interface SandboxPart {
   prepare?(context: PartContext): Promise<PrepareOutcome | void>;
   /** Resolves once when the part serves; rejects with the reason otherwise. */
   ready(context: PartContext): Promise<void>;
+  /** Runs on every up once the part is ready (started or reused), before the parts that come after it: the cluster objects it needs. */
+  afterReady?(context: PartContext): Promise<void>;
   /** The Argo CD modes it runs in (default: every mode). */
   modes?: ArgoCdMode[];
   /**
