@@ -22,6 +22,7 @@ interface Refusal {
   messageExpression: string;
 }
 
+/** The first webhook's Service (a chart's webhooks usually share one). */
 const webhookService = "object.webhooks.filter(w, has(w.clientConfig.service)).map(w, w.clientConfig.service.namespace + '/' + w.clientConfig.service.name)[0]";
 
 const refusals: Refusal[] = [

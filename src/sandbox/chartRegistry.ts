@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { applyObjects, argoCdNamespace } from './argocd.js';
 import type { SandboxConfig } from './config.js';
-import type { SandboxLayout } from './layout.js';
+import { sandboxLayout, type SandboxLayout } from './layout.js';
+import { recordedConfig } from './record.js';
 
 const run = promisify(execFile);
 
@@ -79,8 +80,10 @@ async function chartIdentity(dir: string): Promise<{ name: string; version: stri
   return { name: chart.name, version: chart.version };
 }
 
-/** `baton sandbox push-chart DIR`: packages the chart folder with helm and pushes it to the sandbox's registry. */
-export async function pushChart(config: SandboxConfig, layout: SandboxLayout, chartDir: string): Promise<ChartReference> {
+/** `baton sandbox push-chart DIR`: packages the chart folder with helm and pushes it to the registry of the sandbox as it was brought up. */
+export async function pushChart(baseConfig: SandboxConfig, chartDir: string): Promise<ChartReference> {
+  const layout = sandboxLayout(baseConfig);
+  const config = await recordedConfig(baseConfig, layout);
   const dir = resolve(chartDir);
   const { name, version } = await chartIdentity(dir);
   const packages = await mkdtemp(join(layout.stateDir, 'chart-'));

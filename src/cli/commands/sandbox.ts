@@ -180,11 +180,8 @@ export function registerSandboxCommands(program: Command): void {
     .description("package a Helm chart folder with helm and push it to the sandbox's chart registry; prints the source a stack names it with")
     .argument('<dir>', "the chart's folder (holding Chart.yaml)")
     .action(async (dir: string) => {
-      const { pushChart, sandboxLayout } = await import('../../sandbox/index.js');
-      const { recordedConfig } = await import('../../sandbox/record.js');
-      const base = configFromEnvironment();
-      const config = await recordedConfig(base, sandboxLayout(base));
-      const chart = await pushChart(config, sandboxLayout(config), dir).catch((err: Error) => {
+      const { pushChart } = await import('../../sandbox/index.js');
+      const chart = await pushChart(configFromEnvironment(), dir).catch((err: Error) => {
         throw new CliError(`baton sandbox push-chart: ${err.message}`);
       });
       process.stdout.write(
