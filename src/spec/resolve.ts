@@ -14,7 +14,7 @@ export type ResolvedStack = {
 /** Applied under the platform's and the stack's retry settings: a failing stack gives up after a few tries. */
 export const builtinRetry = { maximumAttempts: 3, initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 
-type PlatformSource = PlatformSpec['spec']['source'];
+export type PlatformSource = PlatformSpec['spec']['source'];
 
 export function resolveStacks(spec: PlatformSpec): ResolvedStack[] {
   const defaults = spec.spec.defaults;
@@ -36,7 +36,7 @@ function stackSources(stack: StackSpec, platform: PlatformSource): StackSources 
 }
 
 /** Fields left out come from spec.source; Argo CD's own default revision, HEAD, for another repository. */
-function applicationSource(source: StackSourceSpec, stack: string, platform: PlatformSource): ApplicationSource {
+export function applicationSource(source: StackSourceSpec, stack: string, platform: PlatformSource): ApplicationSource {
   const repoURL = source.repoURL ?? platform.repoURL;
   const ownRepo = repoURL === platform.repoURL;
   const renderedFromGit = source.chart === undefined && source.ref === undefined;

@@ -15,7 +15,7 @@ export function validatePlatformSpec(document: unknown): SpecValidation {
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => schemaIssue(issue, document)) };
   const { stacks, source } = parsed.data.spec;
   const issues = [
-    ...stackSourceIssues(stacks, source.repoURL).map((issue) => issueAt(['spec', 'stacks', ...issue.keys], document, issue.message)),
+    ...stackSourceIssues(stacks, source).map((issue) => issueAt(['spec', 'stacks', ...issue.keys], document, issue.message)),
     ...validateGraph(stacks).map((issue) => issueAt(['spec', 'stacks', ...issue.path], document, issue.message)),
   ];
   return issues.length > 0 ? { ok: false, issues } : { ok: true, spec: parsed.data };

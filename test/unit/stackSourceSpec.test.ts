@@ -86,6 +86,13 @@ describe('stack sources: what baton validate refuses', () => {
       ],
     },
     {
+      kind: '$values/ into the same repository at another revision',
+      source: 'sources:\n  - path: charts/web\n    targetRevision: v1.2.0\n    helm: { valueFiles: [$values/values/web.yaml] }\n  - ref: values',
+      lines: [
+        'demo.yaml:13: spec.stacks[1] (frontend).sources[0].helm.valueFiles[0]: "$values/values/web.yaml" refers to ref "values" in the same repository as this source at another revision (main, not v1.2.0), which Argo CD refuses; give both the same targetRevision',
+      ],
+    },
+    {
       kind: '$values/ in a single source',
       source: 'source:\n  helm: { valueFiles: [$values/web.yaml] }',
       lines: ['demo.yaml:11: spec.stacks[1] (frontend).source.helm.valueFiles[0]: "$values/web.yaml" refers to the source with ref: values, but a single source has no others; use sources, one of them with ref: values'],
