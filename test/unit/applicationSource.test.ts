@@ -114,9 +114,20 @@ spec:
   });
 
   it("syncs a single source at its revision, and a multi-source Application at each source's own", () => {
-    const [overlayStack, grafanaStack] = resolveStacks(spec);
+    const [overlayStack, grafanaStack] = resolveStacks(spec).map((stack) => ({ platform: 'demo', environment: 'dev', stack }));
     assert.equal(syncRevision(overlayStack!), 'main');
     assert.equal(syncRevision(grafanaStack!), undefined);
+  });
+
+  it('keeps the source of a deployStack child started before stacks had sources (the platform source beside a path)', () => {
+    const [stack] = resolveStacks(spec);
+    const earlierStack: Record<string, unknown> = { ...stack!, path: 'stacks/overlay' };
+    delete earlierStack.source;
+    delete earlierStack.sources;
+    const earlier = { platform: 'demo', environment: 'dev', stack: earlierStack, source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' } };
+    const target = earlier as unknown as Parameters<typeof stackApplication>[0];
+    assert.deepEqual(stackApplication(target, settings).spec.source, { repoURL: 'file:///srv/platform.git', path: 'stacks/overlay', targetRevision: 'main' });
+    assert.equal(syncRevision(target), 'main');
   });
 
   it("gives the bootstrap playbooks the repositories the platform's AppProject allows", () => {

@@ -90,7 +90,7 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
       if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, failureTypes.argoCdApplicationMissing);
       if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
       try {
-        const request = { revision: syncRevision(target.stack), prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
+        const request = { revision: syncRevision(target), prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
         const synced = await client.sync(name, request, cancellationSignal());
         log.info('sync started', { application: name, revision: request.revision ?? 'each source at its targetRevision' });
         return { application: name, ...(synced.status?.sync?.revision ? { revision: synced.status.sync.revision } : {}) };

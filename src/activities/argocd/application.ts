@@ -1,4 +1,5 @@
 import type { StackTarget } from '../interfaces.js';
+import type { StackSources } from '../../spec/applicationSource.js';
 import { managedLabels } from '../../spec/labels.js';
 import { applicationName } from '../../spec/names.js';
 import type { ApplicationManifest } from './client.js';
@@ -6,6 +7,26 @@ import { inClusterServer, type ArgoCdSettings } from './settings.js';
 
 /** Argo CD deletes an Application's resources before the Application itself when it carries this. */
 const cascadeFinalizer = 'resources-finalizer.argocd.argoproj.io';
+
+/**
+ * A deployStack child started before stacks had sources of their own carries the platform's source
+ * beside the stack's path; it still runs on a newer worker, so its Application keeps that source.
+ */
+interface TargetBeforeSources {
+  source?: { repoURL: string; targetRevision: string };
+  stack: { path?: string };
+}
+
+function sourcesOf(target: StackTarget): StackSources {
+  const { stack } = target;
+  if (stack.sources) return { sources: stack.sources };
+  if (stack.source) return { source: stack.source };
+  const earlier = target as unknown as TargetBeforeSources;
+  if (earlier.source && earlier.stack.path) {
+    return { source: { repoURL: earlier.source.repoURL, path: earlier.stack.path, targetRevision: earlier.source.targetRevision } };
+  }
+  throw new Error(`stack ${(stack as { name: string }).name} has neither source nor sources`);
+}
 
 /** The Application of one stack: its source (or sources), its namespace, and the stack's sync policy. */
 export function stackApplication(target: StackTarget, settings: ArgoCdSettings): ApplicationManifest {
@@ -23,7 +44,7 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
     },
     spec: {
       project: settings.project ?? platform,
-      ...(stack.sources ? { sources: stack.sources } : { source: stack.source }),
+      ...sourcesOf(target),
       destination: { server: settings.destinationServer ?? inClusterServer, namespace: stack.namespace },
       syncPolicy: {
         automated: { prune: stack.sync.prune, selfHeal: stack.sync.selfHeal },
@@ -39,6 +60,6 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
  * The revision a sync of the stack's Application asks for: its source's. A multi-source Application is
  * synced without one, and Argo CD takes each source at its own targetRevision.
  */
-export function syncRevision(stack: StackTarget['stack']): string | undefined {
-  return stack.source?.targetRevision;
+export function syncRevision(target: StackTarget): string | undefined {
+  return sourcesOf(target).source?.targetRevision;
 }
