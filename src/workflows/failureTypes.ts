@@ -41,6 +41,7 @@ export const failureTypes = {
   argoCdApplicationMissing: 'ArgoCdApplicationMissing',
   applicationFailed: 'ApplicationFailed',
   applicationNotHealthy: 'ApplicationNotHealthy',
+  sourceUnreachable: 'SourceUnreachable',
 } as const;
 
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];

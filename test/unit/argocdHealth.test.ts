@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { unreachableAddress } from '../../src/activities/argocd/errors.js';
 import { assessApplication } from '../../src/activities/argocd/health.js';
-import type { Application } from '../../src/activities/argocd/schemas.js';
+import { applicationSchema, type Application } from '../../src/activities/argocd/schemas.js';
+
+/** An Application as the sandbox's Argo CD v3.6.1 returned it (managedFields left out). */
+function recorded(file: string): Application {
+  return applicationSchema.parse(JSON.parse(readFileSync(new URL(`../fixtures/argocd-applications/${file}`, import.meta.url), 'utf8')));
+}
 
 function app(status: NonNullable<Application['status']>, operation?: unknown): Application {
   return { metadata: { name: 'demo-dev-ingress' }, spec: { project: 'demo' }, status, ...(operation ? { operation } : {}) };
@@ -58,5 +65,42 @@ describe('assessApplication', () => {
     const degraded = assessApplication(app({ health: { status: 'Degraded' }, sync: { status: 'Synced' }, resources: [{ ...deployment, health: { status: 'Degraded', message: 'ProgressDeadlineExceeded' } }] }));
     assert.equal(degraded.state, 'failed');
     assert.match((degraded as { reason: string }).reason, /Deployment ingress\/controller: Degraded \(ProgressDeadlineExceeded\)/);
+  });
+});
+
+describe('assessApplication on Applications recorded from Argo CD', () => {
+  it('waits for a LoadBalancer Service no controller serves, naming it', () => {
+    assert.deepEqual(assessApplication(recorded('load-balancer-progressing.json')), {
+      state: 'progressing',
+      waitingFor: ['Application recorded-it-frontend: Progressing/Synced', 'Service recorded-frontend/frontend-external: Progressing'],
+    });
+  });
+
+  it("fails an autoscaler without a metrics API, Degraded by Argo CD's HPA health, with its message", () => {
+    const result = assessApplication(recorded('autoscaler-degraded.json'));
+    assert.equal(result.state, 'failed');
+    assert.match((result as { reason: string }).reason, /HorizontalPodAutoscaler recorded-web\/web: Degraded \(the HPA was unable to compute the replica count: .*unable to fetch metrics from resource metrics API/);
+  });
+
+  it("fails a chart whose values its schema refuses, with Helm's message", () => {
+    const result = assessApplication(recorded('chart-bad-value.json'));
+    assert.equal(result.state, 'failed');
+    assert.match((result as { reason: string }).reason, /Error: values don't meet the specifications of the schema\(s\)[\s\S]*at '\/replicas': got string, want integer/);
+  });
+
+  it('tells a chart registry that does not answer apart, with its address', () => {
+    const result = assessApplication(recorded('chart-registry-unreachable.json'));
+    assert.equal(result.state, 'unreachable');
+    assert.equal((result as { address: string }).address, '127.0.0.1:5999');
+    assert.match((result as { reason: string }).reason, /helm pull oci:\/\/127\.0\.0\.1:5999\/charts\/demo .*connection refused/);
+  });
+});
+
+describe('unreachableAddress', () => {
+  it('finds the address of a refused or unresolved connection, and nothing in other errors', () => {
+    assert.equal(unreachableAddress('Get "https://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused'), '127.0.0.1:5999');
+    assert.equal(unreachableAddress('dial tcp [::1]:5000: i/o timeout'), '[::1]:5000');
+    assert.equal(unreachableAddress('Get "https://charts.example.com/index.yaml": dial tcp: lookup charts.example.com on 10.0.0.2:53: no such host'), 'charts.example.com');
+    assert.equal(unreachableAddress("Error: values don't meet the specifications of the schema(s)"), undefined);
   });
 });

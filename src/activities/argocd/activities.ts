@@ -7,11 +7,12 @@ import { failureTypes } from '../../workflows/failureTypes.js';
 import { activityContext, cancellationSignal, deadlineSignal, heartbeatWhile } from '../heartbeat.js';
 import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } from '../interfaces.js';
 import { stackApplication, syncRevision } from './application.js';
-import { ArgoCdClient } from './client.js';
-import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError, guarded } from './errors.js';
+import { ArgoCdClient, type ApplicationManifest } from './client.js';
+import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError, guarded, unreachableAddress } from './errors.js';
 import { followApplication, reconnectDelayMs } from './follow.js';
 import { assessApplication, statusOf, type HealthAssessment } from './health.js';
 import type { Application } from './schemas.js';
+import { SourceRetry } from './sourceRetry.js';
 import type { ArgoCdSettings } from './settings.js';
 import { watchPlatformApplicationsActivity } from './watch.js';
 
@@ -68,11 +69,32 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     }
   }
 
+  /**
+   * Upserts with Argo CD's validation, which renders the source: a render error (Helm's or Kustomize's own
+   * message: a missing dependency, a value the chart's schema refuses) fails the stack at once; a source
+   * Argo CD cannot reach yet is saved unvalidated, for awaitApplicationHealthy to wait for.
+   */
+  async function upsertValidated(manifest: ApplicationManifest): Promise<void> {
+    try {
+      await client.upsertApplication(manifest, cancellationSignal());
+    } catch (err) {
+      if (!(err instanceof ArgoCdApiError && err.status === 400)) throw err;
+      const address = unreachableAddress(err.argoMessage);
+      if (address) {
+        log.warn('Argo CD cannot reach the source to validate the Application; it is saved unvalidated', { application: manifest.metadata.name, address });
+        await client.upsertApplication(manifest, cancellationSignal(), false);
+        return;
+      }
+      if (/unable to generate manifests/i.test(err.argoMessage)) throw ApplicationFailure.nonRetryable(`Argo CD cannot render the source of ${manifest.metadata.name}: ${err.argoMessage}`, failureTypes.applicationFailed);
+      throw err;
+    }
+  }
+
   async function ensureApplication(target: StackTarget): Promise<{ application: string; created: boolean }> {
     const manifest = stackApplication(target, settings);
     return guarded(client, async () => {
       const existing = await client.getApplication(manifest.spec.project, manifest.metadata.name, undefined, cancellationSignal());
-      await client.upsertApplication(manifest, cancellationSignal());
+      await upsertValidated(manifest);
       log.info(existing ? 'Application updated' : 'Application created', { application: manifest.metadata.name, source: target.stack.source ?? target.stack.sources });
       return { application: manifest.metadata.name, created: existing === undefined };
     });
@@ -89,6 +111,8 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
       const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
       if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, failureTypes.argoCdApplicationMissing);
       if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
+      // A sync now would fail for good; the automated sync starts once Argo CD reaches the source.
+      if (assessApplication(app).state === 'unreachable') return { application: name };
       try {
         const request = { revision: syncRevision(target), prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
         const synced = await client.sync(name, request, cancellationSignal());
@@ -106,8 +130,10 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const timeoutMs = durationMs(target.stack.healthTimeout);
     let waitingFor = [`Application ${name}`];
     let last: Application | undefined;
+    let unreachable: Extract<HealthAssessment, { state: 'unreachable' }> | undefined;
     const stop = heartbeatWhile(() => waitingFor.join('; '));
     const signal = deadlineSignal(timeoutMs);
+    const sourceRetry = new SourceRetry(client, projectOf(target), name, signal);
     try {
       const outcome = await guarded(client, () =>
         followApplication<HealthOutcome>(client, projectOf(target), name, signal, (app) => {
@@ -116,8 +142,11 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
           const assessment = assessApplication(app);
           if (assessment.state === 'failed') return { failed: assessment };
           if (assessment.state === 'healthy') return { healthy: statusOf(app) };
-          if (assessment.waitingFor.join() !== waitingFor.join()) log.info('waiting for the Application', { application: name, waitingFor: assessment.waitingFor });
-          waitingFor = assessment.waitingFor;
+          unreachable = assessment.state === 'unreachable' ? assessment : undefined;
+          const now = assessment.state === 'unreachable' ? [`Argo CD to reach ${assessment.address}: ${assessment.reason}`] : assessment.waitingFor;
+          if (now.join() !== waitingFor.join()) log.info('waiting for the Application', { application: name, waitingFor: now });
+          waitingFor = now;
+          if (unreachable) sourceRetry.whileUnreachable(() => unreachable !== undefined);
           return undefined;
         }),
       );
@@ -127,10 +156,18 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
       throw ApplicationFailure.nonRetryable(outcome.failed.reason, failureTypes.applicationFailed, last ? statusOf(last) : undefined);
     } catch (err) {
       if (signal.aborted && !cancellationSignal()?.aborted) {
+        const details = last ? statusOf(last) : undefined;
+        if (unreachable) {
+          throw ApplicationFailure.nonRetryable(
+            `Argo CD could not reach ${unreachable.address} for the source of ${name} in ${sourceRetry.tries + 1} tries over ${formatDuration(timeoutMs)} (the stack's healthTimeout); check that the registry or Git server at ${unreachable.address} runs and the stack's repoURL is right, then resume. Argo CD's last error:\n  ${unreachable.reason}`,
+            failureTypes.sourceUnreachable,
+            details,
+          );
+        }
         throw ApplicationFailure.nonRetryable(
           `${name} is not Healthy after ${formatDuration(timeoutMs)} (the stack's healthTimeout); still waiting for:\n  ${waitingFor.join('\n  ')}`,
           failureTypes.applicationNotHealthy,
-          last ? statusOf(last) : undefined,
+          details,
         );
       }
       throw err;

@@ -95,9 +95,9 @@ export class ArgoCdClient {
     return this.unlessMissing('get', project, name, () => this.call('GET', `/api/v1/applications/${encodeURIComponent(name)}`, applicationSchema, { signal, ...query }), signal);
   }
 
-  /** Creates the Application, or replaces its spec when it exists (upsert). */
-  upsertApplication(application: ApplicationManifest, signal?: AbortSignal): Promise<Application> {
-    return this.call('POST', '/api/v1/applications', applicationSchema, { body: application, query: { upsert: 'true', validate: 'true' }, signal });
+  /** Creates the Application, or replaces its spec when it exists (upsert); `validate` has Argo CD render the source first. */
+  upsertApplication(application: ApplicationManifest, signal?: AbortSignal, validate = true): Promise<Application> {
+    return this.call('POST', '/api/v1/applications', applicationSchema, { body: application, query: { upsert: 'true', validate: String(validate) }, signal });
   }
 
   sync(name: string, request: SyncRequest, signal?: AbortSignal): Promise<Application> {

@@ -29,6 +29,14 @@ export class ArgoCdUnreachableError extends Error {
 }
 
 /**
+ * The address a Go network error names ("dial tcp 127.0.0.1:5000: connect: connection refused", "lookup
+ * charts.example.com on 10.0.0.2:53: no such host"), as Argo CD passes on when it cannot fetch a source.
+ */
+export function unreachableAddress(message: string): string | undefined {
+  return /dial tcp (\S+:\d+): /.exec(message)?.[1] ?? /lookup (\S+?)(?: on \S+)?: no such host/.exec(message)?.[1];
+}
+
+/**
  * The failure an activity raises for an Argo CD error: credentials and permissions, and requests Argo CD
  * rejects as invalid, are not retried (they need a person); a missing API, a server error or a busy
  * Application are retried by the activity's retry policy.

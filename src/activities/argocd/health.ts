@@ -1,4 +1,5 @@
 import type { ApplicationStatus } from '../interfaces.js';
+import { unreachableAddress } from './errors.js';
 import type { Application, ResourceResult, ResourceStatus } from './schemas.js';
 
 /** The Application's health and sync as Argo CD reports them ('Unknown' when it reports none). */
@@ -17,7 +18,9 @@ export function statusOf(app: Application): ApplicationStatus {
 export type HealthAssessment =
   | { state: 'healthy' }
   | { state: 'failed'; reason: string; operationRunning?: boolean }
-  | { state: 'progressing'; waitingFor: string[] };
+  | { state: 'progressing'; waitingFor: string[] }
+  /** Argo CD cannot fetch the source (a registry or Git server that does not answer): worth asking again. */
+  | { state: 'unreachable'; address: string; reason: string };
 
 function resourceName(resource: ResourceStatus | ResourceResult): string {
   return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`;
@@ -53,8 +56,9 @@ export function describeStatus(app: Application): string[] {
 
 /**
  * Healthy and Synced with no operation pending completes; a failed sync, an Application Argo CD cannot
- * render (a ComparisonError or InvalidSpecError condition), or Degraded health fails with Argo CD's own
- * messages; anything else is still progressing.
+ * render (a ComparisonError or InvalidSpecError condition: Helm's or Kustomize's own message), or Degraded
+ * health fails with Argo CD's own messages; a source Argo CD cannot reach is unreachable; anything else is
+ * still progressing.
  */
 export function assessApplication(app: Application): HealthAssessment {
   const status = app.status;
@@ -70,6 +74,10 @@ export function assessApplication(app: Application): HealthAssessment {
     return { state: 'failed', reason: [`sync of ${app.metadata.name} failed: ${operation.message ?? operation.phase}`, ...failedResources(app)].join('\n  ') };
   }
   const errors = (status?.conditions ?? []).filter((condition) => condition.type.endsWith('Error'));
+  for (const { message = '' } of errors) {
+    const address = unreachableAddress(message);
+    if (address) return { state: 'unreachable', address, reason: message };
+  }
   if (errors.length) {
     return { state: 'failed', reason: [`Argo CD cannot deploy ${app.metadata.name}:`, ...errors.map((c) => `${c.type}: ${c.message ?? ''}`)].join('\n  ') };
   }
