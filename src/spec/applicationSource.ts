@@ -96,6 +96,10 @@ export const stackSourceSchema = z
 
 export type StackSourceSpec = z.infer<typeof stackSourceSchema>;
 
+/** The fields that choose how Argo CD renders a source; a source sets at most one. */
+export const sourceRenderers = ['helm', 'kustomize', 'directory'] as const;
+export type SourceRenderer = (typeof sourceRenderers)[number];
+
 /** A source as the Application gets it: the repository and revision always given. */
 export type ApplicationSource = StackSourceSpec & { repoURL: string; targetRevision: string };
 

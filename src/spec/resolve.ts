@@ -1,4 +1,5 @@
 import type { ApplicationSource, StackSourceSpec, StackSources } from './applicationSource.js';
+import { overriddenStack } from './environmentOverrides.js';
 import { defaultSyncPolicy, type PlatformSpec, type RetryPolicySpec, type StackSpec } from './schema.js';
 
 /** A stack with every default applied: what deployStack receives. */
@@ -16,11 +17,13 @@ export const builtinRetry = { maximumAttempts: 3, initialInterval: '5s', backoff
 
 export type PlatformSource = PlatformSpec['spec']['source'];
 
-export function resolveStacks(spec: PlatformSpec): ResolvedStack[] {
+/** The stacks as `environment` deploys them: its overrides merged into their sources (none when it is not given or has none). */
+export function resolveStacks(spec: PlatformSpec, environment?: string): ResolvedStack[] {
   const defaults = spec.spec.defaults;
+  const overrides = spec.spec.environments.find((e) => e.name === environment)?.stacks ?? {};
   return spec.spec.stacks.map((stack) => ({
     name: stack.name,
-    ...stackSources(stack, spec.spec.source),
+    ...stackSources(overriddenStack(stack, overrides[stack.name]), spec.spec.source),
     namespace: stack.namespace ?? stack.name,
     dependsOn: stack.dependsOn,
     healthTimeout: stack.healthTimeout ?? defaults.healthTimeout,

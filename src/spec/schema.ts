@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stackSourceSchema } from './applicationSource.js';
+import { stackOverrideSchema } from './environmentOverrides.js';
 
 /** A Kubernetes DNS-1123 label: what stack, platform and namespace names must be. */
 export const dnsLabel = z
@@ -73,6 +74,7 @@ export const environmentSchema = z
     name: dnsLabel,
     // Reserved for promotion's approvals, which are not built yet: a file that sets it true is refused (unbuiltIssues).
     requiresApproval: z.boolean().optional().describe('reserved for promotion approvals, not built yet: only false is accepted'),
+    stacks: z.record(z.string(), stackOverrideSchema).optional().describe("per stack, by name: what this environment changes in the stack's source, such as Helm valueFiles"),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import type { StackSourceSpec } from './applicationSource.js';
+import { sourceRenderers as renderers, type StackSourceSpec } from './applicationSource.js';
 import type { DocumentKey } from './issues.js';
 import { applicationSource, type PlatformSource } from './resolve.js';
 import type { StackSpec } from './schema.js';
@@ -8,8 +8,6 @@ export interface SourceIssue {
   keys: DocumentKey[];
   message: string;
 }
-
-const renderers = ['helm', 'kustomize', 'directory'] as const;
 
 /**
  * The rules Argo CD applies to sources only once it renders them, checked here so `baton validate`

@@ -1,4 +1,5 @@
 import { validateGraph } from '../dag/index.js';
+import { environmentOverrideIssues } from './environmentOverrides.js';
 import { issueAt, type SpecIssue } from './issues.js';
 import { schemaIssue } from './schemaIssue.js';
 import { platformSpecSchema, type PlatformSpec } from './schema.js';
@@ -7,15 +8,16 @@ import { stackSourceIssues } from './sourceRules.js';
 export type SpecValidation = { ok: true; spec: PlatformSpec } | { ok: false; issues: SpecIssue[] };
 
 /**
- * Checks a parsed document against the schema, the source rules and the dependency rules. Pure and
- * bundle-safe: the workflow runs it on its input as well as the CLI on a file.
+ * Checks a parsed document against the schema, the source rules, the environments' overrides and the
+ * dependency rules. Pure and bundle-safe: the workflow runs it on its input as well as the CLI on a file.
  */
 export function validatePlatformSpec(document: unknown): SpecValidation {
   const parsed = platformSpecSchema.safeParse(document);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => schemaIssue(issue, document)) };
-  const { stacks, source } = parsed.data.spec;
+  const { stacks, source, environments } = parsed.data.spec;
   const issues = [
     ...stackSourceIssues(stacks, source).map((issue) => issueAt(['spec', 'stacks', ...issue.keys], document, issue.message)),
+    ...environmentOverrideIssues(environments, stacks).map((issue) => issueAt(['spec', 'environments', ...issue.keys], document, issue.message)),
     ...validateGraph(stacks).map((issue) => issueAt(['spec', 'stacks', ...issue.path], document, issue.message)),
   ];
   return issues.length > 0 ? { ok: false, issues } : { ok: true, spec: parsed.data };

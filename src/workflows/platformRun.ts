@@ -36,7 +36,7 @@ export class PlatformRun {
   constructor(rawInput: LifecycleInput, workflowId: string) {
     this.settings = parseLifecycleInput(rawInput);
     this.spec = parsePlatformSpec(this.settings.spec);
-    this.stacks = resolveStacks(this.spec);
+    this.stacks = resolveStacks(this.spec, this.settings.environment);
     this.graph = buildGraph(this.stacks);
     this.resolvedByName = new Map(this.stacks.map((s) => [s.name, s] as const));
     this.carried = this.settings.carriedState !== undefined;

@@ -1,4 +1,27 @@
-import type { PlatformSpecInput } from '../../src/spec/index.js';
+import assert from 'node:assert/strict';
+import { formatIssue, SpecError, type PlatformSpecInput } from '../../src/spec/index.js';
+import { parsePlatformSpec } from '../../src/spec/load.js';
+
+/** A platform spec's text up to its stacks: platform demo in file:///srv/platform.git at main; list items under it go at 4 spaces. */
+export const platformHead = `apiVersion: baton/v1alpha1
+kind: Platform
+metadata:
+  name: demo
+spec:
+  source: { repoURL: file:///srv/platform.git, targetRevision: main }
+  stacks:
+`;
+
+/** Every problem `baton validate` prints for a spec in `file`, one line each; none for a valid spec. */
+export function specProblems(text: string, file: string): string[] {
+  try {
+    parsePlatformSpec(text, file);
+  } catch (err) {
+    assert.ok(err instanceof SpecError, String(err));
+    return err.issues.map((issue) => formatIssue(issue, file));
+  }
+  return [];
+}
 
 /** A platform spec document with the given stacks, as a user would write it. */
 export function platformDocument(

@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parsePlatformSpec } from '../../src/spec/load.js';
-import { formatIssue, platformSourceRepos, resolveStacks, SpecError } from '../../src/spec/index.js';
+import { platformSourceRepos, resolveStacks } from '../../src/spec/index.js';
+import { platformHead, specProblems } from '../support/specs.js';
 
 /** A platform whose second stack, frontend, has the source given (YAML indented under the stack). */
 function platform(frontend: string): string {
-  return `apiVersion: baton/v1alpha1
-kind: Platform
-metadata:
-  name: demo
-spec:
-  source: { repoURL: file:///srv/platform.git, targetRevision: main }
-  stacks:
-    - name: backend
+  return `${platformHead}    - name: backend
     - name: frontend
 ${frontend.replace(/^/gm, '      ')}
 `;
 }
 
-function problems(text: string): string[] {
-  try {
-    parsePlatformSpec(text, 'demo.yaml');
-  } catch (err) {
-    assert.ok(err instanceof SpecError, String(err));
-    return err.issues.map((issue) => formatIssue(issue, 'demo.yaml'));
-  }
-  return [];
-}
+const problems = (text: string) => specProblems(text, 'demo.yaml');
 
 const registry = 'oci://127.0.0.1:5000/charts';
 
