@@ -174,7 +174,11 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
       const app = await client.getApplication('demo', `demo-e2e-${s.name}`);
       assert.deepEqual([app?.status?.health?.status, app?.status?.sync?.status], ['Healthy', 'Synced'], `${s.name} in Argo CD`);
     }
+    // shop-web is the example's own Helm chart (values.yaml: e2e overrides nothing), its post-install hook run as a PostSync Job;
+    // logging is the Kustomize overlay the stack names, with its component.
     assert.equal(await kubectl('get', 'deployment', 'shop-web', '-n', 'shop', '-o', 'jsonpath={.status.readyReplicas}'), '3');
+    assert.equal(await kubectl('get', 'job', 'shop-web-smoke-test', '-n', 'shop', '-o', 'jsonpath={.status.succeeded}'), '1');
+    assert.equal(await kubectl('get', 'daemonset', 'log-agent', '-n', 'logging', '-o', 'jsonpath={.spec.template.spec.tolerations[0].operator}'), 'Exists');
   });
 
   it('teardown removes the stacks in reverse order through Argo CD, then what bootstrap installed', async () => {
