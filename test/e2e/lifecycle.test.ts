@@ -5,67 +5,31 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ArgoCdClient } from '../../src/activities/argocd/index.js';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
-import { argoCdRelease, commitFiles, sandboxLayout, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
-import { installRuntimeLogger } from '../../src/worker/runtime.js';
-import { createWorkers, runWorkers } from '../../src/worker/workers.js';
-import { zoneActivities } from '../../src/worker/zoneActivities.js';
+import { commitFiles, sandboxLayout, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
+import { startE2eRun, type E2eRun } from '../support/e2eRun.js';
 import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
-import { workflowBundle } from '../support/temporal.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
 const exec = promisify(execFile);
 
 /** A sandbox of its own whose cluster starts empty (Argo CD too), so teardown can be compared with it. */
 let sandbox: EmptyClusterSandbox;
-let env: NodeJS.ProcessEnv;
 const workflowId = 'baton/demo/e2e';
 const prefix = 'e2e';
 const brokenStack = 'monitoring';
 const exampleFile = join(repoRoot, 'manifests/examples/demo.yaml');
 
 let status: SandboxStatus;
-let connection: NativeConnection;
-let workers: Worker[] = [];
-let running: Promise<void> | undefined;
+let run: E2eRun;
 let before_: { namespaces: string[]; crds: string[]; clusterRoles: string[] };
 
-function kubectl(...args: string[]): Promise<string> {
-  return exec(toolPath('kubectl'), ['--kubeconfig', status.kubeconfig, ...args], { timeout: 60_000 }).then((out) => out.stdout);
-}
-
-/** Runs the baton CLI against this test's sandbox; rejects with its stderr on a non-zero exit. */
-async function baton(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await exec('node', [join(repoRoot, 'bin/baton.js'), ...args], {
-      env: { ...env, TEMPORAL_ADDRESS: status.temporal.address },
-      timeout: 600_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (err) {
-    const { stderr, stdout } = err as { stderr?: string; stdout?: string };
-    throw new Error(`baton ${args.join(' ')} failed:\n${stderr ?? ''}${stdout ?? ''}`, { cause: err });
-  }
-}
-
-async function state(): Promise<LifecycleState> {
-  return JSON.parse(await baton('status', workflowId, '--json')) as LifecycleState;
-}
-
-async function stateWhen(predicate: (s: LifecycleState) => boolean, limitMs: number): Promise<LifecycleState> {
-  const deadline = Date.now() + limitMs;
-  let last = await state();
-  while (!predicate(last)) {
-    if (Date.now() > deadline) throw new Error(`state not reached in ${limitMs}ms:\n${JSON.stringify(last, null, 2)}`);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    last = await state();
-  }
-  return last;
-}
+const kubectl = (...args: string[]) => run.kubectl(...args);
+const baton = (...args: string[]) => run.baton(...args);
+const state = () => run.state(workflowId);
+const stateWhen = (predicate: (s: LifecycleState) => boolean, limitMs: number) => run.stateWhen(workflowId, predicate, limitMs);
 
 function byName(s: LifecycleState): Record<string, string> {
   return Object.fromEntries(s.stacks.map((stack) => [stack.name, stack.status]));
@@ -90,36 +54,15 @@ async function syncCounts(): Promise<Record<string, number>> {
 
 describe('the whole lifecycle of the example platform on a sandbox with real Argo CD', { concurrency: false, timeout: 1_800_000 }, () => {
   before(async () => {
-    // The runs' progress is in `baton status`; BATON_LOG_LEVEL=INFO shows the workers' logs too.
-    installRuntimeLogger('WARN');
     sandbox = await emptyClusterSandbox();
-    ({ env, status } = sandbox);
+    ({ status } = sandbox);
+    run = await startE2eRun(sandbox, prefix);
     before_ = await clusterShape();
     assert.deepEqual(before_.crds, [], 'the cluster starts without CRDs, Argo CD\'s included');
-    const manifests = (await argoCdRelease(sandbox.config)).manifestsDir;
-    connection = await NativeConnection.connect({ address: status.temporal.address });
-    workers = await createWorkers({
-      connection,
-      namespace: 'default',
-      taskQueuePrefix: prefix,
-      workflows: true,
-      workflowBundle: await workflowBundle(),
-      zones: zoneActivities({
-        taskQueuePrefix: prefix,
-        serve: ['workflows', 'cluster', 'ansible', 'argocd'],
-        kubeconfig: status.kubeconfig,
-        automationKubeconfig: sandboxLayout(sandbox.config).automationKubeconfig,
-        argocd: { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } },
-        argocdManifestsDir: manifests,
-      }),
-    });
-    running = runWorkers(workers);
   });
 
   after(async () => {
-    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    await connection?.close();
+    await run?.stop();
     await sandbox?.remove();
   });
 
