@@ -24,17 +24,33 @@ export async function measureDetection(count: number): Promise<DetectionResult[]
   const status = await sandboxUp(sandboxConfig());
   const run = Date.now().toString(36);
   const project = 'default';
-  const settings: ArgoCdSettings = { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile }, project };
+  const settings: ArgoCdSettings = {
+    url: status.argocd.url,
+    credentials: { username: 'admin', passwordFile: status.argocd.passwordFile },
+    project,
+  };
   const activities = createArgoCdActivities(settings);
   const names = Array.from({ length: count }, (_, i) => `bench${i}`);
-  await commitFiles(status.git.path, names.map((name) => ({ path: `bench/${run}/${name}/app.yaml`, content: deploymentManifest(name) })), `Detection bench ${run}`);
+  await commitFiles(
+    status.git.path,
+    names.map((name) => ({ path: `bench/${run}/${name}/app.yaml`, content: deploymentManifest(name) })),
+    `Detection bench ${run}`,
+  );
 
   const results: DetectionResult[] = [];
   for (const name of names) {
     const target: StackTarget = {
       platform: 'bench',
       environment: run,
-      stack: { name, source: { repoURL: status.git.url, path: `bench/${run}/${name}`, targetRevision: status.git.branch }, namespace: `bench-${run}`, dependsOn: [], healthTimeout: '2m', retry: {}, sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] } },
+      stack: {
+        name,
+        source: { repoURL: status.git.url, path: `bench/${run}/${name}`, targetRevision: status.git.branch },
+        namespace: `bench-${run}`,
+        dependsOn: [],
+        healthTimeout: '2m',
+        retry: {},
+        sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] },
+      },
     };
     const env = () => new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 }, { logger: quiet });
     await env().run(() => activities.ensureApplication(target));
@@ -43,7 +59,12 @@ export async function measureDetection(count: number): Promise<DetectionResult[]
     const watching = (async () => {
       for await (const event of new ArgoCdClient(settings).watchApplication(applicationName('bench', run, name), watcher.signal)) {
         const s = event.application.status;
-        if (!event.application.operation && s?.operationState?.phase !== 'Running' && s?.health?.status === 'Healthy' && s.sync?.status === 'Synced') {
+        if (
+          !event.application.operation &&
+          s?.operationState?.phase !== 'Running' &&
+          s?.health?.status === 'Healthy' &&
+          s.sync?.status === 'Synced'
+        ) {
           reportedAt = Date.now();
           return;
         }
@@ -55,7 +76,11 @@ export async function measureDetection(count: number): Promise<DetectionResult[]
     const markedAt = Date.now();
     await Promise.race([watching, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     watcher.abort();
-    results.push({ stack: name, detectionMs: reportedAt ? markedAt - reportedAt : Number.NaN, deployMs: (reportedAt || markedAt) - syncAt });
+    results.push({
+      stack: name,
+      detectionMs: reportedAt ? markedAt - reportedAt : Number.NaN,
+      deployMs: (reportedAt || markedAt) - syncAt,
+    });
     await env().run(() => activities.deleteApplication(target));
   }
   return results;

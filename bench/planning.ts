@@ -15,7 +15,7 @@ export interface PlanningResult {
 /** A spec whose stack i depends on `fanIn` distinct earlier stacks (fewer near the start). */
 export function syntheticSpecYaml(stacks: number, fanIn: number): { yaml: string; edges: number } {
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   let edges = 0;
   const list = Array.from({ length: stacks }, (_, i) => {
     const deps = new Set<string>();
@@ -23,7 +23,12 @@ export function syntheticSpecYaml(stacks: number, fanIn: number): { yaml: string
     edges += deps.size;
     return { name: `stack-${i}`, dependsOn: [...deps] };
   });
-  const doc = { apiVersion: 'baton/v1alpha1', kind: 'Platform', metadata: { name: 'bench' }, spec: { source: { repoURL: 'file:///srv/platform.git' }, stacks: list } };
+  const doc = {
+    apiVersion: 'baton/v1alpha1',
+    kind: 'Platform',
+    metadata: { name: 'bench' },
+    spec: { source: { repoURL: 'file:///srv/platform.git' }, stacks: list },
+  };
   return { yaml: stringify(doc), edges };
 }
 

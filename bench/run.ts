@@ -27,12 +27,17 @@ console.table(startup.results.map((r) => ({ ...r, timesNode: r.timesNode ?? '', 
 if (startup.note) console.log(startup.note);
 
 const detection = process.env.BATON_BENCH_SKIP_SANDBOX === '1' ? [] : await measureDetection(5);
-const detected = detection.map((d) => d.detectionMs).filter((ms) => Number.isFinite(ms)).sort((a, b) => a - b);
+const detected = detection
+  .map((d) => d.detectionMs)
+  .filter((ms) => Number.isFinite(ms))
+  .sort((a, b) => a - b);
 const worstDetectionMs = detected.at(-1) ?? null;
 if (detection.length) {
   console.log('\nHealth detection on the sandbox: Argo CD reports Healthy -> awaitApplicationHealthy returns');
   console.table(detection);
-  console.log(`median ${detected[Math.floor(detected.length / 2)]} ms, worst ${worstDetectionMs} ms (target < 1000 ms: ${worstDetectionMs !== null && worstDetectionMs < 1000 ? 'met' : 'NOT met'})`);
+  console.log(
+    `median ${detected[Math.floor(detected.length / 2)]} ms, worst ${worstDetectionMs} ms (target < 1000 ms: ${worstDetectionMs !== null && worstDetectionMs < 1000 ? 'met' : 'NOT met'})`,
+  );
 }
 console.log(
   JSON.stringify(

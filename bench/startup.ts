@@ -48,7 +48,12 @@ export function measureStartup(runs: number): { results: StartupResult[]; note: 
   const cases: StartupCase[] = [
     { command: 'node -e 0', args: ['-e', '0'] },
     { command: 'baton --help', args: [baton, '--help'], maxMs: 300, maxTimesNode: 8 },
-    { command: 'baton validate manifests/examples/demo.yaml', args: [baton, 'validate', 'manifests/examples/demo.yaml'], maxMs: 500, maxTimesNode: 12 },
+    {
+      command: 'baton validate manifests/examples/demo.yaml',
+      args: [baton, 'validate', 'manifests/examples/demo.yaml'],
+      maxMs: 500,
+      maxTimesNode: 12,
+    },
     { command: 'baton plan --json (10,000 stacks)', args: [baton, 'plan', '--json', bigSpec], maxMs: 2000 },
   ];
   const times = cases.map(() => [] as number[]);
@@ -61,9 +66,20 @@ export function measureStartup(runs: number): { results: StartupResult[]; note: 
   const results = cases.map((c, i): StartupResult => {
     const medianMs = median(times[i]!);
     const timesNode = i === 0 ? null : medianMs / nodeMs;
-    const limits = [c.maxMs !== undefined ? `<= ${c.maxMs} ms` : null, c.maxTimesNode !== undefined ? `<= ${c.maxTimesNode}x node` : null].filter(Boolean);
-    const met = limits.length ? (c.maxMs === undefined || medianMs <= c.maxMs) && (c.maxTimesNode === undefined || timesNode! <= c.maxTimesNode) : null;
-    return { command: c.command, medianMs: round(medianMs), timesNode: timesNode === null ? null : round(timesNode), target: limits.join(', ') || 'baseline', met };
+    const limits = [
+      c.maxMs !== undefined ? `<= ${c.maxMs} ms` : null,
+      c.maxTimesNode !== undefined ? `<= ${c.maxTimesNode}x node` : null,
+    ].filter(Boolean);
+    const met = limits.length
+      ? (c.maxMs === undefined || medianMs <= c.maxMs) && (c.maxTimesNode === undefined || timesNode! <= c.maxTimesNode)
+      : null;
+    return {
+      command: c.command,
+      medianMs: round(medianMs),
+      timesNode: timesNode === null ? null : round(timesNode),
+      target: limits.join(', ') || 'baseline',
+      met,
+    };
   });
   const stale = staleReason();
   return { results, note: stale ? `${stale} during the bench: later runs may have run the sources through tsx` : null };

@@ -8,7 +8,8 @@ if (stale === undefined) {
   await import('../dist/cli/main.js');
 } else {
   // Only people need to hear it: tests and scripts read stderr for the command's own messages.
-  if (process.stderr.isTTY) process.stderr.write(`baton: ${stale}; running the sources through tsx (slow start). \`npm run build\` compiles them.\n`);
+  if (process.stderr.isTTY)
+    process.stderr.write(`baton: ${stale}; running the sources through tsx (slow start). \`npm run build\` compiles them.\n`);
   const { register } = await import('tsx/esm/api');
   register();
   await import('../src/cli/main.ts');

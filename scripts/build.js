@@ -32,4 +32,6 @@ writeFileSync(workflowBundlePath, code);
 
 writeFileSync(buildStamp, `${began.toISOString()}\n`);
 utimesSync(buildStamp, began, began);
-console.log(`==> dist/ built in ${((Date.now() - began.getTime()) / 1000).toFixed(1)} s (workflow bundle ${Math.round(code.length / 1024)} KiB)`);
+console.log(
+  `==> dist/ built in ${((Date.now() - began.getTime()) / 1000).toFixed(1)} s (workflow bundle ${Math.round(code.length / 1024)} KiB)`,
+);

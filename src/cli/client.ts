@@ -56,7 +56,9 @@ export async function openRunLedger(id: string): Promise<LedgerEntry[] | undefin
       const state = await client.withDeadline(Date.now() + ledgerQueryMs, () => lifecycleHandle(client, id).query(stateQuery));
       return state.ledger;
     } catch (err) {
-      process.stderr.write(`${lifecycleIdFrom(id)} did not answer its state query (${describeFailure(err)}; is a worker running?): the reasons of its own handoffs are not in its history\n`);
+      process.stderr.write(
+        `${lifecycleIdFrom(id)} did not answer its state query (${describeFailure(err)}; is a worker running?): the reasons of its own handoffs are not in its history\n`,
+      );
       return undefined;
     }
   });

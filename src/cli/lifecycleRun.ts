@@ -35,10 +35,13 @@ export async function startLifecycle(options: StartOptions): Promise<string> {
           { key: environmentAttribute, value: environment },
         ],
       });
-      process.stderr.write(`started ${workflowId}; watch it with \`baton status ${workflowId} --watch\` or ${temporalUiLink(namespace, workflowId)}\n`);
+      process.stderr.write(
+        `started ${workflowId}; watch it with \`baton status ${workflowId} --watch\` or ${temporalUiLink(namespace, workflowId)}\n`,
+      );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      if (!options.attach) throw new CliError(`${workflowId} is already running; see \`baton status ${workflowId}\`, or tear it down first`);
+      if (!options.attach)
+        throw new CliError(`${workflowId} is already running; see \`baton status ${workflowId}\`, or tear it down first`);
       process.stderr.write(`${workflowId} is already running: following it (${temporalUiLink(namespace, workflowId)})\n`);
     }
   });

@@ -41,4 +41,3 @@ export function renderPlanMermaid(spec: PlatformSpec): string {
   }
   return lines.join('\n');
 }
-

@@ -22,10 +22,16 @@ export async function ensureSandboxWorker(config: SandboxConfig, say: (line: str
     return existing.pid;
   }
   const started = Date.now();
-  const record = await startProcess(layout, sandboxWorkerName, process.execPath, [join(config.repoRoot, 'bin/baton.js'), 'worker', '--sandbox'], {
-    ...process.env,
-    BATON_SANDBOX_DIR: config.stateDir,
-  });
+  const record = await startProcess(
+    layout,
+    sandboxWorkerName,
+    process.execPath,
+    [join(config.repoRoot, 'bin/baton.js'), 'worker', '--sandbox'],
+    {
+      ...process.env,
+      BATON_SANDBOX_DIR: config.stateDir,
+    },
+  );
   const log = logFilePath(layout, sandboxWorkerName);
   await waitForPollers(record, log, config.readyTimeoutMs);
   say(`worker ready (pid ${record.pid}, ${((Date.now() - started) / 1000).toFixed(1)}s); log ${log}`);
@@ -56,7 +62,11 @@ async function waitForPollers(record: PidRecord, log: string, timeoutMs: number)
           throw new GiveUp(`the worker exited:\n${text.slice(text.lastIndexOf('\n=== ')).trim().split('\n').slice(-10).join('\n')}`);
         }
         for (const queue of queues) {
-          const { pollers } = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: queue.name }, taskQueueType: queue.type });
+          const { pollers } = await connection.workflowService.describeTaskQueue({
+            namespace,
+            taskQueue: { name: queue.name },
+            taskQueueType: queue.type,
+          });
           if (!pollers?.some((poller) => poller.identity?.startsWith(`${record.pid}@`))) throw new Error(`no poller on ${queue.name} yet`);
         }
       },

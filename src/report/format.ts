@@ -7,5 +7,9 @@ export function formatTime(ms: number): string {
 
 /** The time span of something that may still be going on. */
 export function formatSpan(start: number, end: number | null): { start: string; end: string; duration: string } {
-  return { start: formatTime(start), end: end === null ? 'running' : formatTime(end), duration: end === null ? '' : formatDuration(end - start) };
+  return {
+    start: formatTime(start),
+    end: end === null ? 'running' : formatTime(end),
+    duration: end === null ? '' : formatDuration(end - start),
+  };
 }

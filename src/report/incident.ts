@@ -49,7 +49,14 @@ export function incidentReport(timeline: RunTimeline): IncidentReport {
       {
         heading: 'Authority handoffs',
         columns: ['concern', 'from', 'to', 'at', 'reason', 'result'],
-        rows: timeline.handoffs.map((h) => [h.concern, h.from, h.to, h.at, h.reason, h.accepted ? 'accepted' : `rejected: ${h.rejection ?? 'no reason given'}`]),
+        rows: timeline.handoffs.map((h) => [
+          h.concern,
+          h.from,
+          h.to,
+          h.at,
+          h.reason,
+          h.accepted ? 'accepted' : `rejected: ${h.rejection ?? 'no reason given'}`,
+        ]),
         empty: 'No authority changed hands.',
       },
       {

@@ -135,7 +135,15 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
           entry!.accepted = true;
           delete entry!.rejection;
         } else {
-          timeline.handoffs.push({ concern: 'platform', from: authority, to: holder, at: new Date(at).toISOString(), reason: unrecordedReason, sender: timeline.workflowId, accepted: true });
+          timeline.handoffs.push({
+            concern: 'platform',
+            from: authority,
+            to: holder,
+            at: new Date(at).toISOString(),
+            reason: unrecordedReason,
+            sender: timeline.workflowId,
+            accepted: true,
+          });
         }
       }
       authority = holder ?? authority;
@@ -154,7 +162,14 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     const watchEnded = event.activityTaskCompletedEventAttributes;
     if (watchEnded && steadyStateWatches.has(String(watchEnded.scheduledEventId))) {
       const { changes } = payloadJson(watchEnded.result?.payloads?.[0]) as { changes: ApplicationChange[] };
-      for (const c of changes) timeline.steadyStateEvents.push({ stack: c.stack, sync: c.sync, health: c.health, message: c.message, at: new Date(at).toISOString() });
+      for (const c of changes)
+        timeline.steadyStateEvents.push({
+          stack: c.stack,
+          sync: c.sync,
+          health: c.health,
+          message: c.message,
+          at: new Date(at).toISOString(),
+        });
     }
     const closed =
       event.childWorkflowExecutionCompletedEventAttributes ??
@@ -170,7 +185,11 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       else {
         record.result = 'failed';
         const failure = event.childWorkflowExecutionFailedEventAttributes?.failure;
-        record.error = failure ? describeFailure(failure, 'failed') : event.childWorkflowExecutionTimedOutEventAttributes ? 'timed out' : 'terminated';
+        record.error = failure
+          ? describeFailure(failure, 'failed')
+          : event.childWorkflowExecutionTimedOutEventAttributes
+            ? 'timed out'
+            : 'terminated';
         const type = failureTypeOf(failure);
         if (type) record.failureType = type;
       }
@@ -179,11 +198,17 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     const signal = event.workflowExecutionSignaledEventAttributes;
     if (signal?.signalName === authorityHandoffSignal.name) {
       const request = payloadJson(signal.input?.payloads?.[0]) as HandoffRequest;
-      const entry: LedgerEntry = { ...request, at: new Date(at).toISOString(), accepted: false, rejection: "the history does not say why; the run's ledger (its state query) does" };
+      const entry: LedgerEntry = {
+        ...request,
+        at: new Date(at).toISOString(),
+        accepted: false,
+        rejection: "the history does not say why; the run's ledger (its state query) does",
+      };
       timeline.handoffs.push(entry);
       unanswered.push(entry);
     } else if (update?.name || signal?.signalName) {
-      const request = payloadJson((update ? update.args : signal!.input)?.payloads?.[0]) as { requestedBy?: string; reason?: string } | undefined;
+      const request = payloadJson((update ? update.args : signal!.input)?.payloads?.[0]) as
+        { requestedBy?: string; reason?: string } | undefined;
       timeline.requests.push({ at, kind: (update?.name ?? signal!.signalName)!, via: update ? 'update' : 'signal', ...request });
     }
     if (event.workflowExecutionCompletedEventAttributes) {
@@ -192,9 +217,23 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     }
     const continued = event.workflowExecutionContinuedAsNewEventAttributes;
     if (continued) ledger = (payloadJson(continued.input?.payloads?.[0]) as LifecycleInput | undefined)?.carriedState?.ledger;
-    if (event.workflowExecutionCompletedEventAttributes || event.workflowExecutionFailedEventAttributes || event.workflowExecutionTerminatedEventAttributes || event.workflowExecutionCanceledEventAttributes || event.workflowExecutionContinuedAsNewEventAttributes) {
+    if (
+      event.workflowExecutionCompletedEventAttributes ||
+      event.workflowExecutionFailedEventAttributes ||
+      event.workflowExecutionTerminatedEventAttributes ||
+      event.workflowExecutionCanceledEventAttributes ||
+      event.workflowExecutionContinuedAsNewEventAttributes
+    ) {
       timeline.end = at;
-      timeline.outcome = finalState?.outcome ?? (event.workflowExecutionFailedEventAttributes ? 'failed' : event.workflowExecutionTerminatedEventAttributes ? 'terminated' : event.workflowExecutionContinuedAsNewEventAttributes ? 'continued as new' : 'ended');
+      timeline.outcome =
+        finalState?.outcome ??
+        (event.workflowExecutionFailedEventAttributes
+          ? 'failed'
+          : event.workflowExecutionTerminatedEventAttributes
+            ? 'terminated'
+            : event.workflowExecutionContinuedAsNewEventAttributes
+              ? 'continued as new'
+              : 'ended');
     }
   }
   const lastPhase = timeline.phases.at(-1);
@@ -202,7 +241,8 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   if (ledger) timeline.handoffs = ledger;
 
   const durations = timeline.deployDurations;
-  for (const a of timeline.attempts) if (a.action === 'deploy' && a.result === 'succeeded' && a.end !== null) durations[a.stack] = a.end - a.start;
+  for (const a of timeline.attempts)
+    if (a.action === 'deploy' && a.result === 'succeeded' && a.end !== null) durations[a.stack] = a.end - a.start;
   if (stacks.length > 0) timeline.criticalPath = criticalPath(buildGraph(stacks), durations);
   return timeline;
 }

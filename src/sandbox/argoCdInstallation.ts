@@ -32,7 +32,10 @@ async function presentOrNot<T>(read: () => Promise<T>): Promise<T | undefined> {
 }
 
 /** Reads what bootstrap installs for the Argo CD processes, with the administrator's kubeconfig. */
-export function argoCdInstallationReader(kubeconfig: string, workloads: NonNullable<SandboxPart['argoCdWorkload']>[]): () => Promise<ArgoCdInstallation> {
+export function argoCdInstallationReader(
+  kubeconfig: string,
+  workloads: NonNullable<SandboxPart['argoCdWorkload']>[],
+): () => Promise<ArgoCdInstallation> {
   const config = new KubeConfig();
   config.loadFromFile(kubeconfig);
   const extensions = config.makeApiClient(ApiextensionsV1Api);
@@ -51,10 +54,14 @@ export function argoCdInstallationReader(kubeconfig: string, workloads: NonNulla
     for (const name of argoCdConfigMaps) {
       if (!(await presentOrNot(() => core.readNamespacedConfigMap({ name, namespace })))) missing.push(`ConfigMap ${namespace}/${name}`);
     }
-    if (!(await presentOrNot(() => core.readNamespacedSecret({ name: argoCdSecret, namespace })))) missing.push(`Secret ${namespace}/${argoCdSecret}`);
+    if (!(await presentOrNot(() => core.readNamespacedSecret({ name: argoCdSecret, namespace }))))
+      missing.push(`Secret ${namespace}/${argoCdSecret}`);
     const present = new Set<string>();
     for (const workload of workloads) {
-      const read = workload.kind === 'Deployment' ? () => apps.readNamespacedDeployment({ name: workload.name, namespace }) : () => apps.readNamespacedStatefulSet({ name: workload.name, namespace });
+      const read =
+        workload.kind === 'Deployment'
+          ? () => apps.readNamespacedDeployment({ name: workload.name, namespace })
+          : () => apps.readNamespacedStatefulSet({ name: workload.name, namespace });
       const object = await presentOrNot<{ metadata?: { deletionTimestamp?: Date } }>(read);
       if (object && !object.metadata?.deletionTimestamp) present.add(workloadName(workload));
     }

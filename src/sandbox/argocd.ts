@@ -46,7 +46,8 @@ export async function argoCdRelease(config: SandboxConfig, env: NodeJS.ProcessEn
   const version = await pinnedVersion(config);
   const major = /^v(\d+)\./.exec(version)?.[1];
   if (!major) throw new Error(`Argo CD version ${version} (from ${config.toolsBin}/.argocd.pin) is not vMAJOR.MINOR.PATCH`);
-  const manifestsDir = env.ARGOCD_MANIFESTS_DIR || join(goModuleCache(env), 'github.com/argoproj/argo-cd', `v${major}@${version}`, 'manifests');
+  const manifestsDir =
+    env.ARGOCD_MANIFESTS_DIR || join(goModuleCache(env), 'github.com/argoproj/argo-cd', `v${major}@${version}`, 'manifests');
   if (!existsSync(join(manifestsDir, 'crds'))) {
     throw new Error(
       `Argo CD ${version}'s manifests are not at ${manifestsDir} (no crds folder): ` +
@@ -81,9 +82,15 @@ async function ensureAdminPassword(layout: SandboxLayout): Promise<PasswordHash>
     await writeFile(layout.argocdPasswordFile, `${password}\n`, { mode: 0o600 });
   }
   const passwordSha256 = createHash('sha256').update(password).digest('hex');
-  const saved = await readFile(layout.argocdPasswordHashFile, 'utf8').then((text) => JSON.parse(text) as PasswordHash).catch(() => undefined);
+  const saved = await readFile(layout.argocdPasswordHashFile, 'utf8')
+    .then((text) => JSON.parse(text) as PasswordHash)
+    .catch(() => undefined);
   if (saved?.passwordSha256 === passwordSha256) return saved;
-  const hash: PasswordHash = { passwordSha256, bcrypt: await bcrypt.hash(password, bcryptCost), mtime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+  const hash: PasswordHash = {
+    passwordSha256,
+    bcrypt: await bcrypt.hash(password, bcryptCost),
+    mtime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
   await writeFile(layout.argocdPasswordHashFile, `${JSON.stringify(hash, null, 2)}\n`, { mode: 0o600 });
   return hash;
 }
@@ -158,14 +165,18 @@ function adminSecret(admin: PasswordHash): object {
 /** A kubectl command with the sandbox's kubectl and admin kubeconfig; `input` is its standard input. */
 function kubectl(config: SandboxConfig, layout: SandboxLayout, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(config.toolsBin, 'kubectl'), ['--kubeconfig', layout.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(join(config.toolsBin, 'kubectl'), ['--kubeconfig', layout.kubeconfig, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`kubectl ${args.slice(0, 2).join(' ')} failed (exit ${code}): ${stderr.trim().slice(0, 1000)}`)),
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`kubectl ${args.slice(0, 2).join(' ')} failed (exit ${code}): ${stderr.trim().slice(0, 1000)}`)),
     );
     child.stdin.end(input ?? '');
   });
@@ -228,10 +239,23 @@ export async function prepareArgoCdFiles(config: SandboxConfig, layout: SandboxL
  * can log in with that file. A password already set (rotation changed it) is left alone. Says whether it set one.
  */
 export async function setFreshInstallAdminPassword(config: SandboxConfig, layout: SandboxLayout): Promise<boolean> {
-  const current = await kubectl(config, layout, ['get', 'secret', 'argocd-secret', '-n', argoCdNamespace, '-o', 'jsonpath={.data.admin\\.password}']);
+  const current = await kubectl(config, layout, [
+    'get',
+    'secret',
+    'argocd-secret',
+    '-n',
+    argoCdNamespace,
+    '-o',
+    'jsonpath={.data.admin\\.password}',
+  ]);
   if (current.trim()) return false;
   const admin = await ensureAdminPassword(layout);
-  await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], stringify(adminSecret(admin)));
+  await kubectl(
+    config,
+    layout,
+    ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'],
+    stringify(adminSecret(admin)),
+  );
   return true;
 }
 
@@ -248,18 +272,44 @@ async function crdDocuments(release: ArgoCdRelease): Promise<string[]> {
  * admin fields of argocd-secret). Not install.yaml's Deployments: the real processes run outside.
  * Says whether the CRDs had to be created (first up, or after a bootstrap teardown removed them).
  */
-export async function installArgoCd(config: SandboxConfig, layout: SandboxLayout, release: ArgoCdRelease): Promise<{ crdsCreated: boolean }> {
+export async function installArgoCd(
+  config: SandboxConfig,
+  layout: SandboxLayout,
+  release: ArgoCdRelease,
+): Promise<{ crdsCreated: boolean }> {
   const admin = await prepareArgoCdFiles(config, layout, release);
-  const crdsExisted = (await kubectl(config, layout, ['get', 'crd', 'applications.argoproj.io', '--ignore-not-found', '-o', 'name'])).trim() !== '';
+  const crdsExisted =
+    (await kubectl(config, layout, ['get', 'crd', 'applications.argoproj.io', '--ignore-not-found', '-o', 'name'])).trim() !== '';
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: argoCdNamespace } };
   const documents = [stringify(namespace), ...(await crdDocuments(release)), ...configObjects(admin).map((object) => stringify(object))];
-  await kubectl(config, layout, ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'], documents.map((text) => text.trim()).join('\n---\n'));
+  await kubectl(
+    config,
+    layout,
+    ['apply', '--server-side', `--field-manager=${fieldManager}`, '--force-conflicts', '-f', '-'],
+    documents.map((text) => text.trim()).join('\n---\n'),
+  );
   // A CRD that has just been created has no conditions yet, and kubectl wait rejects that at once.
   const crds = ['applications.argoproj.io', 'appprojects.argoproj.io', 'applicationsets.argoproj.io'];
-  await waitUntil('Argo CD CRDs Established', async () => {
-    const established = await kubectl(config, layout, ['get', 'crd', ...crds, '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Established")].status}{" "}{end}']);
-    if (established.trim().split(/\s+/).filter((status) => status === 'True').length !== crds.length) throw new Error(`Established: ${established.trim()}`);
-  }, config.readyTimeoutMs);
+  await waitUntil(
+    'Argo CD CRDs Established',
+    async () => {
+      const established = await kubectl(config, layout, [
+        'get',
+        'crd',
+        ...crds,
+        '-o',
+        'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Established")].status}{" "}{end}',
+      ]);
+      if (
+        established
+          .trim()
+          .split(/\s+/)
+          .filter((status) => status === 'True').length !== crds.length
+      )
+        throw new Error(`Established: ${established.trim()}`);
+    },
+    config.readyTimeoutMs,
+  );
   // argocd-server creates the default AppProject only when it starts; a bootstrap teardown deletes it with the CRDs.
   const defaultProject = {
     apiVersion: 'argoproj.io/v1alpha1',

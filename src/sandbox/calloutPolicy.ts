@@ -23,7 +23,8 @@ interface Refusal {
 }
 
 /** The first webhook's Service (a chart's webhooks usually share one). */
-const webhookService = "object.webhooks.filter(w, has(w.clientConfig.service)).map(w, w.clientConfig.service.namespace + '/' + w.clientConfig.service.name)[0]";
+const webhookService =
+  "object.webhooks.filter(w, has(w.clientConfig.service)).map(w, w.clientConfig.service.namespace + '/' + w.clientConfig.service.name)[0]";
 
 const refusals: Refusal[] = [
   ...['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'].map((resource) => ({
@@ -59,7 +60,12 @@ export function calloutPolicyObjects(): object[] {
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
-          resourceRules: refusals.map(({ group, resource }) => ({ apiGroups: [group], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: [resource] })),
+          resourceRules: refusals.map(({ group, resource }) => ({
+            apiGroups: [group],
+            apiVersions: ['*'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: [resource],
+          })),
         },
         // Each validation applies to its own kind only; the others pass it.
         validations: refusals.map(({ resource, expression, messageExpression }) => ({

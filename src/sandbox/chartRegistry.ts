@@ -40,7 +40,13 @@ function chartRepositorySecret(config: SandboxConfig): object {
       namespace: argoCdNamespace,
       labels: { 'argocd.argoproj.io/secret-type': 'repository', 'app.kubernetes.io/part-of': argoCdNamespace },
     },
-    stringData: { type: 'helm', name: 'sandbox-chart-registry', url: chartRepositoryUrl(config), enableOCI: 'true', insecureOCIForceHttp: 'true' },
+    stringData: {
+      type: 'helm',
+      name: 'sandbox-chart-registry',
+      url: chartRepositoryUrl(config),
+      enableOCI: 'true',
+      insecureOCIForceHttp: 'true',
+    },
   };
 }
 
@@ -58,13 +64,19 @@ export async function registerChartRepository(config: SandboxConfig, layout: San
 async function helm(config: SandboxConfig, layout: SandboxLayout, args: string[]): Promise<string> {
   const home = layout.helmHome;
   await mkdir(home, { recursive: true, mode: 0o700 });
-  const env = { ...process.env, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+  const env = {
+    ...process.env,
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
   try {
     const { stdout, stderr } = await run(join(config.toolsBin, 'helm'), args, { env, timeout: 120_000 });
     return `${stdout}${stderr}`;
   } catch (err) {
     const { code, stderr, message } = err as NodeJS.ErrnoException & { stderr?: string };
-    if (code === 'ENOENT') throw new Error(`${config.toolsBin}/helm is missing: build it with \`bash scripts/build-tools.sh helm\``, { cause: err });
+    if (code === 'ENOENT')
+      throw new Error(`${config.toolsBin}/helm is missing: build it with \`bash scripts/build-tools.sh helm\``, { cause: err });
     throw new Error(`helm ${args[0]} failed: ${stderr?.trim() || message}`, { cause: err });
   }
 }
@@ -89,8 +101,18 @@ export async function pushChart(baseConfig: SandboxConfig, chartDir: string): Pr
   const packages = await mkdtemp(join(layout.stateDir, 'chart-'));
   try {
     await helm(config, layout, ['package', dir, '--destination', packages]);
-    const pushed = await helm(config, layout, ['push', join(packages, `${name}-${version}.tgz`), `oci://${chartRepositoryUrl(config)}`, '--plain-http']);
-    return { repoURL: chartRepositoryUrl(config), chart: name, targetRevision: version, digest: /Digest: (sha256:[0-9a-f]+)/.exec(pushed)?.[1] ?? null };
+    const pushed = await helm(config, layout, [
+      'push',
+      join(packages, `${name}-${version}.tgz`),
+      `oci://${chartRepositoryUrl(config)}`,
+      '--plain-http',
+    ]);
+    return {
+      repoURL: chartRepositoryUrl(config),
+      chart: name,
+      targetRevision: version,
+      digest: /Digest: (sha256:[0-9a-f]+)/.exec(pushed)?.[1] ?? null,
+    };
   } finally {
     await rm(packages, { recursive: true, force: true });
   }

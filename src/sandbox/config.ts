@@ -108,7 +108,7 @@ export const sandboxVariables: [variable: string, fallback: string][] = [
   ...Object.values(portVariables).map(([variable, fallback]): [string, string] => [variable, String(fallback)]),
   ['BATON_SANDBOX_NODES', '3'],
   ['BATON_SANDBOX_READY_TIMEOUT_SECONDS', '90'],
-  ['BATON_SANDBOX_ARGOCD', 'the running sandbox\'s mode, else preinstalled'],
+  ['BATON_SANDBOX_ARGOCD', "the running sandbox's mode, else preinstalled"],
   ['ARGOCD_MANIFESTS_DIR', '$GOMODCACHE/github.com/argoproj/argo-cd/v3@<.tools/bin/.argocd.pin>/manifests'],
 ];
 
@@ -125,7 +125,8 @@ function positiveInteger(env: NodeJS.ProcessEnv, variable: string, fallback: num
 function argoCdMode(env: NodeJS.ProcessEnv): ArgoCdMode | undefined {
   const raw = env.BATON_SANDBOX_ARGOCD;
   if (raw === undefined || raw === '') return undefined;
-  if (!(argoCdModes as readonly string[]).includes(raw)) throw new Error(`BATON_SANDBOX_ARGOCD=${raw} is not one of ${argoCdModes.join(', ')}`);
+  if (!(argoCdModes as readonly string[]).includes(raw))
+    throw new Error(`BATON_SANDBOX_ARGOCD=${raw} is not one of ${argoCdModes.join(', ')}`);
   return raw as ArgoCdMode;
 }
 
@@ -133,7 +134,9 @@ function argoCdMode(env: NodeJS.ProcessEnv): ArgoCdMode | undefined {
 export function sandboxEnv(config: SandboxConfig): Record<string, string> {
   return {
     BATON_SANDBOX_DIR: config.stateDir,
-    ...Object.fromEntries(Object.entries(portVariables).map(([key, [variable]]) => [variable, String(config.ports[key as keyof SandboxPorts])])),
+    ...Object.fromEntries(
+      Object.entries(portVariables).map(([key, [variable]]) => [variable, String(config.ports[key as keyof SandboxPorts])]),
+    ),
     BATON_SANDBOX_NODES: String(config.nodeCount),
     BATON_SANDBOX_READY_TIMEOUT_SECONDS: String(config.readyTimeoutMs / 1000),
     ...(config.argocdMode ? { BATON_SANDBOX_ARGOCD: config.argocdMode } : {}),

@@ -71,7 +71,12 @@ function checkedPath(path: string): string {
 }
 
 /** Commits and pushes what a work tree holds; resolves with the new revision (or the current one when nothing changed). */
-async function commitAndPush(workTree: string, repo: string, branch: string, message: string): Promise<{ revision: string; changed: boolean }> {
+async function commitAndPush(
+  workTree: string,
+  repo: string,
+  branch: string,
+  message: string,
+): Promise<{ revision: string; changed: boolean }> {
   await git(['add', '--all'], workTree);
   const changed = (await git(['status', '--porcelain'], workTree)).trim() !== '';
   if (changed) {
@@ -86,7 +91,12 @@ async function commitAndPush(workTree: string, repo: string, branch: string, mes
  * author and pushes; the folder is removed afterwards. A change that leaves every file as it was makes
  * no commit and resolves with the current revision.
  */
-export async function commitFiles(repo: string, changes: FileChange[], message: string, branch = gitBranch): Promise<{ revision: string; changed: boolean }> {
+export async function commitFiles(
+  repo: string,
+  changes: FileChange[],
+  message: string,
+  branch = gitBranch,
+): Promise<{ revision: string; changed: boolean }> {
   if (!changes.length) throw new Error('nothing to commit: no files given');
   const workTree = await mkdtemp(join(tmpdir(), 'baton-git-'));
   try {
@@ -122,7 +132,11 @@ async function addMissingSeedFiles(repoPath: string, seedDir: string, seedName: 
  * The sandbox's stack sources: a bare repository whose branch main starts as a copy of seedDir
  * (commit "Seed from manifests/examples"). When it exists, only files new in seedDir are added.
  */
-export async function ensureSeededRepo(repoPath: string, seedDir: string, seedName: string): Promise<{ seeded: boolean; revision: string }> {
+export async function ensureSeededRepo(
+  repoPath: string,
+  seedDir: string,
+  seedName: string,
+): Promise<{ seeded: boolean; revision: string }> {
   if (existsSync(join(repoPath, 'HEAD'))) {
     const revision = await headRevision(repoPath).catch(() => undefined);
     if (revision) return { seeded: false, revision: await addMissingSeedFiles(repoPath, seedDir, seedName) };

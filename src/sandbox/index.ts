@@ -5,7 +5,15 @@
  * tests use it, and workflows, activities and workers must never import it: they reach the sandbox
  * through the same settings as any real cluster. See docs/architecture.md#source-layout.
  */
-export { argoCdModes, sandboxConfig, sandboxVariables, shiftedPorts, type ArgoCdMode, type SandboxConfig, type SandboxPorts } from './config.js';
+export {
+  argoCdModes,
+  sandboxConfig,
+  sandboxVariables,
+  shiftedPorts,
+  type ArgoCdMode,
+  type SandboxConfig,
+  type SandboxPorts,
+} from './config.js';
 export { superviseArgoCd } from './superviseArgoCd.js';
 export { sandboxUp, sandboxDown, sandboxWipeCluster, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
 export { pushChart, type ChartReference } from './chartRegistry.js';

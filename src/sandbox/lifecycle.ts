@@ -72,9 +72,10 @@ function missingBinaries(config: SandboxConfig): string[] {
 export async function startPart(part: SandboxPart, context: PartContext, say: Progress): Promise<void> {
   const { config, layout } = context;
   // A part just stopped for a restart may take a moment to let go of its ports.
-  for (const port of part.ports(config)) await waitUntil(`${part.name}'s port ${port}`, () => expectPortFree(config.host, port), portReleaseMs).catch((err: Error) => {
-    throw new SandboxError(`cannot start ${part.name}: ${err.message} (see \`baton sandbox --help\` for the port settings)`);
-  });
+  for (const port of part.ports(config))
+    await waitUntil(`${part.name}'s port ${port}`, () => expectPortFree(config.host, port), portReleaseMs).catch((err: Error) => {
+      throw new SandboxError(`cannot start ${part.name}: ${err.message} (see \`baton sandbox --help\` for the port settings)`);
+    });
   const started = Date.now();
   const record = await startProcess(layout, part.name, partBinary(config, part), await part.args(context), part.env?.(context));
   const check = async () => {
@@ -195,11 +196,16 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   const context = await partContext({ ...config, argocdMode: mode }, say);
   const { layout, tokens } = context;
   await writeKubeconfigs(layout, `https://${config.host}:${config.ports.apiserver}`, tokens);
-  if (mode === 'bootstrap') say('Argo CD mode bootstrap: the cluster gets no Argo CD objects from the sandbox; Argo CD runs once bootstrap installs it');
+  if (mode === 'bootstrap')
+    say('Argo CD mode bootstrap: the cluster gets no Argo CD objects from the sandbox; Argo CD runs once bootstrap installs it');
 
   const outcomes = await ensureParts(context, mode, say);
   await ensureFakeNodes(layout.kubeconfig, config.nodeCount);
-  const nodesMs = await waitUntil(`${config.nodeCount} kwok nodes`, () => expectFakeNodesReady(layout.kubeconfig, config.nodeCount), config.readyTimeoutMs);
+  const nodesMs = await waitUntil(
+    `${config.nodeCount} kwok nodes`,
+    () => expectFakeNodesReady(layout.kubeconfig, config.nodeCount),
+    config.readyTimeoutMs,
+  );
   say(`${config.nodeCount} kwok nodes Ready (${seconds(nodesMs)})`);
 
   const elapsed = Date.now() - began;
@@ -212,7 +218,9 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
     upAt: new Date().toISOString(),
   });
   const reused = [...outcomes.values()].filter((outcome) => outcome === 'reused').length;
-  say(`sandbox ready in ${seconds(elapsed)}${cold ? ' (cold start)' : ` (${reused} of ${outcomes.size} parts reused)`}; kubeconfig: ${layout.kubeconfig}`);
+  say(
+    `sandbox ready in ${seconds(elapsed)}${cold ? ' (cold start)' : ` (${reused} of ${outcomes.size} parts reused)`}; kubeconfig: ${layout.kubeconfig}`,
+  );
   return sandboxStatus(config);
 }
 
@@ -233,7 +241,9 @@ export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress 
   const layout = sandboxLayout(baseConfig);
   const config = await recordedConfig(baseConfig, layout);
   // Companions recorded next to the parts (the worker `baton up` starts) use the parts: they stop first.
-  const recorded = (await readdir(layout.pidsDir).catch(() => [] as string[])).filter((file) => file.endsWith('.pid')).map((file) => file.slice(0, -'.pid'.length));
+  const recorded = (await readdir(layout.pidsDir).catch(() => [] as string[]))
+    .filter((file) => file.endsWith('.pid'))
+    .map((file) => file.slice(0, -'.pid'.length));
   const companions = recorded.filter((name) => !partNamed(name));
   const stopped = await stopRecorded(layout, [...companions, ...[...sandboxParts].reverse().map((part) => part.name)], say);
   for (const stray of processesMentioning(sandboxCommands(config), `${layout.stateDir}/`)) {
@@ -270,7 +280,11 @@ export async function sandboxWipeCluster(baseConfig: SandboxConfig, progress: Pr
   const say: Progress = (line) => progress(`[sandbox] ${line}`);
   const layout = sandboxLayout(baseConfig);
   const clusterParts = [...sandboxParts].reverse().filter((part) => part.name !== 'temporal');
-  await stopRecorded(layout, clusterParts.map((part) => part.name), say);
+  await stopRecorded(
+    layout,
+    clusterParts.map((part) => part.name),
+    say,
+  );
   await rm(layout.etcdDataDir, { recursive: true, force: true });
   say(`cluster state deleted (${layout.etcdDataDir}); Temporal and its histories are kept`);
   return sandboxUp(baseConfig, progress);

@@ -46,12 +46,50 @@ const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-no
 
 /** A CA, a serving certificate for every loopback endpoint it signs, and the service-account signing key. */
 async function createCertificates(layout: SandboxLayout): Promise<void> {
-  await openssl(['req', '-x509', ...ecKey, '-keyout', layout.caKey, '-out', layout.caCert, '-days', '3650', '-subj', '/CN=baton-sandbox-ca']);
+  await openssl([
+    'req',
+    '-x509',
+    ...ecKey,
+    '-keyout',
+    layout.caKey,
+    '-out',
+    layout.caCert,
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=baton-sandbox-ca',
+  ]);
   const request = join(layout.pkiDir, 'serving.csr');
-  await openssl(['req', '-new', ...ecKey, '-keyout', layout.servingKey, '-out', request, '-subj', '/CN=baton-sandbox',
-    '-addext', `subjectAltName=${servingNames.join(',')}`]);
-  await openssl(['x509', '-req', '-in', request, '-CA', layout.caCert, '-CAkey', layout.caKey, '-CAcreateserial',
-    '-days', '3650', '-copy_extensions', 'copyall', '-out', layout.servingCert]);
+  await openssl([
+    'req',
+    '-new',
+    ...ecKey,
+    '-keyout',
+    layout.servingKey,
+    '-out',
+    request,
+    '-subj',
+    '/CN=baton-sandbox',
+    '-addext',
+    `subjectAltName=${servingNames.join(',')}`,
+  ]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    request,
+    '-CA',
+    layout.caCert,
+    '-CAkey',
+    layout.caKey,
+    '-CAcreateserial',
+    '-days',
+    '3650',
+    '-copy_extensions',
+    'copyall',
+    '-out',
+    layout.servingCert,
+  ]);
   await rm(request);
   await openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', layout.serviceAccountKey]);
   await openssl(['pkey', '-in', layout.serviceAccountKey, '-pubout', '-out', layout.serviceAccountPublicKey]);
@@ -66,10 +104,15 @@ async function createTokens(layout: SandboxLayout): Promise<void> {
 }
 
 async function readTokens(layout: SandboxLayout): Promise<SandboxTokens> {
-  const byUser = new Map((await readFile(layout.tokensFile, 'utf8')).split('\n').filter(Boolean).map((line) => {
-    const [token = '', user = ''] = line.split(',');
-    return [user, token] as const;
-  }));
+  const byUser = new Map(
+    (await readFile(layout.tokensFile, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [token = '', user = ''] = line.split(',');
+        return [user, token] as const;
+      }),
+  );
   const tokens = {} as SandboxTokens;
   for (const [identity, { user }] of Object.entries(identities) as [SandboxIdentity, { user: string }][]) {
     const token = byUser.get(user);
@@ -82,7 +125,11 @@ async function readTokens(layout: SandboxLayout): Promise<SandboxTokens> {
 /** Creates what is missing (kept across up/down, so kubeconfigs stay valid) and returns the tokens. */
 export async function ensurePki(layout: SandboxLayout): Promise<SandboxTokens> {
   await mkdir(layout.pkiDir, { recursive: true, mode: 0o700 });
-  if (![layout.caCert, layout.caKey, layout.servingCert, layout.servingKey, layout.serviceAccountKey, layout.serviceAccountPublicKey].every(existsSync)) {
+  if (
+    ![layout.caCert, layout.caKey, layout.servingCert, layout.servingKey, layout.serviceAccountKey, layout.serviceAccountPublicKey].every(
+      existsSync,
+    )
+  ) {
     await createCertificates(layout);
   }
   if (!existsSync(layout.tokensFile)) await createTokens(layout);

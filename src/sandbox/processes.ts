@@ -92,7 +92,9 @@ export function processesMentioning(commands: string | string[], text: string): 
   const sources = typeof commands === 'string' ? [commands] : commands;
   const fromSandbox = (command: string) => sources.some((source) => command === source || command.startsWith(`${source}/`));
   const found: { pid: number; command: string }[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)) {
+  for (const pid of readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)) {
     let argv: string[];
     try {
       argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');

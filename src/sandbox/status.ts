@@ -94,7 +94,11 @@ async function argoCdVersion(url: string): Promise<string | null> {
 }
 
 function temporalEndpoints(config: SandboxConfig): SandboxStatus['temporal'] {
-  return { address: `${config.host}:${config.ports.temporal}`, namespace: 'default', ui: `http://${config.host}:${config.ports.temporalUi}` };
+  return {
+    address: `${config.host}:${config.ports.temporal}`,
+    namespace: 'default',
+    ui: `http://${config.host}:${config.ports.temporalUi}`,
+  };
 }
 
 /** Where the sandbox's Temporal answers, when its process runs; the rest of the status is not looked at. */
@@ -119,7 +123,9 @@ export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxS
     temporal: temporalEndpoints(config),
     argocd: {
       mode: config.argocdMode,
-      ...(config.argocdMode === 'bootstrap' ? { supervisor: supervisor ? { state: supervisor.state, detail: supervisor.detail, at: supervisor.at } : null } : {}),
+      ...(config.argocdMode === 'bootstrap'
+        ? { supervisor: supervisor ? { state: supervisor.state, detail: supervisor.detail, at: supervisor.at } : null }
+        : {}),
       url: argoCdUrl(config),
       version: parts.some((part) => part.name === 'argocd-server' && part.running) ? await argoCdVersion(argoCdUrl(config)) : null,
       username: argoCdAdmin,

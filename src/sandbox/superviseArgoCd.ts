@@ -33,7 +33,10 @@ export async function superviseArgoCd(config: SandboxConfig, say: Progress, sign
   const context = await partContext({ ...config, argocdMode: 'bootstrap' }, say);
   const { layout } = context;
   const supervised = sandboxParts.filter((part): part is Supervised => startedBy(part, 'bootstrap') === 'argocd-supervisor');
-  const inspect = argoCdInstallationReader(layout.kubeconfig, supervised.map((part) => part.argoCdWorkload));
+  const inspect = argoCdInstallationReader(
+    layout.kubeconfig,
+    supervised.map((part) => part.argoCdWorkload),
+  );
   /** The CRD uids each running part started with. */
   const startedWith = new Map<PartName, string>();
   let failedAt = 0;
@@ -69,7 +72,8 @@ export async function superviseArgoCd(config: SandboxConfig, say: Progress, sign
             continue;
           }
           await report('starting', `${part.name}: bootstrap's install of Argo CD is in the cluster`);
-          if (await setFreshInstallAdminPassword(config, layout)) say(`admin password of the fresh install set from ${layout.argocdPasswordFile}`);
+          if (await setFreshInstallAdminPassword(config, layout))
+            say(`admin password of the fresh install set from ${layout.argocdPasswordFile}`);
           await registerChartRepository(config, layout);
           await startPart(part, context, say);
           startedWith.set(part.name, found.crdUids);

@@ -35,7 +35,15 @@ export const helmSourceSchema = z
 
 /** A patch's target; Argo CD's Application carries its resource id inline (group, version, kind, name, namespace). */
 const kustomizeSelectorSchema = z
-  .object({ group: z.string(), version: z.string(), kind: z.string(), name: z.string(), namespace: z.string(), labelSelector: z.string(), annotationSelector: z.string() })
+  .object({
+    group: z.string(),
+    version: z.string(),
+    kind: z.string(),
+    name: z.string(),
+    namespace: z.string(),
+    labelSelector: z.string(),
+    annotationSelector: z.string(),
+  })
   .partial()
   .strict();
 
@@ -47,7 +55,12 @@ export const kustomizeSourceSchema = z
     images: stringList.describe('image overrides such as "nginx=nginx:1.27"'),
     components: stringList.describe('Kustomize components added to the kustomization'),
     ignoreMissingComponents: z.boolean(),
-    patches: z.array(z.object({ path: z.string(), patch: z.string(), target: kustomizeSelectorSchema, options: z.record(z.string(), z.boolean()) }).partial().strict()),
+    patches: z.array(
+      z
+        .object({ path: z.string(), patch: z.string(), target: kustomizeSelectorSchema, options: z.record(z.string(), z.boolean()) })
+        .partial()
+        .strict(),
+    ),
     replicas: z.array(z.object({ name: nonEmpty, count: z.union([z.number().int(), z.string()]) }).strict()),
     commonLabels: stringMap,
     commonAnnotations: stringMap,
@@ -70,18 +83,25 @@ export const directorySourceSchema = z
     recurse: z.boolean(),
     include: z.string(),
     exclude: z.string(),
-    jsonnet: z.object({ extVars: z.array(jsonnetVarSchema), tlas: z.array(jsonnetVarSchema), libs: stringList }).partial().strict(),
+    jsonnet: z
+      .object({ extVars: z.array(jsonnetVarSchema), tlas: z.array(jsonnetVarSchema), libs: stringList })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
 
 /** The name other sources of a multi-source Application use for this one: `$values/...` for `ref: values`. */
-const refName = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_]*$/, 'must be a name of letters, digits, "-" and "_" (value files refer to it as $<ref>/<path>)');
+const refName = z
+  .string()
+  .regex(/^[A-Za-z0-9][-A-Za-z0-9_]*$/, 'must be a name of letters, digits, "-" and "_" (value files refer to it as $<ref>/<path>)');
 
 export const stackSourceSchema = z
   .object({
     repoURL: nonEmpty.describe('a Git repository, or a Helm repository (oci://, https://) with chart; default spec.source.repoURL'),
-    targetRevision: nonEmpty.describe("a Git revision, or the chart's version; default spec.source.targetRevision for the platform repository, HEAD for another"),
+    targetRevision: nonEmpty.describe(
+      "a Git revision, or the chart's version; default spec.source.targetRevision for the platform repository, HEAD for another",
+    ),
     path: nonEmpty.describe('a folder in the Git repository; default stacks/<name> in the platform repository'),
     chart: nonEmpty.describe('a chart in the Helm repository at repoURL'),
     ref: refName.describe('multi-source only: the name other sources use for this one'),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { directorySourceSchema, helmSourceSchema, kustomizeSourceSchema, sourceRenderers as renderers, type SourceRenderer, type StackSourceSpec } from './applicationSource.js';
+import {
+  directorySourceSchema,
+  helmSourceSchema,
+  kustomizeSourceSchema,
+  sourceRenderers as renderers,
+  type SourceRenderer,
+  type StackSourceSpec,
+} from './applicationSource.js';
 import type { DocumentKey } from './issues.js';
 import type { StackSpec } from './schema.js';
 
@@ -38,7 +45,8 @@ function overriddenSource(source: StackSourceSpec, override: StackOverride): Sta
 /** The stack as an environment deploys it: the override merged into its source, or into the one of its sources Argo CD renders. */
 export function overriddenStack(stack: StackSpec, override: StackOverride | undefined): StackSpec {
   if (!override) return stack;
-  if (stack.sources) return { ...stack, sources: stack.sources.map((source) => (rendered(source) ? overriddenSource(source, override) : source)) };
+  if (stack.sources)
+    return { ...stack, sources: stack.sources.map((source) => (rendered(source) ? overriddenSource(source, override) : source)) };
   const { path, ...rest } = stack;
   return { ...rest, source: overriddenSource(stack.source ?? (path === undefined ? {} : { path }), override) };
 }
@@ -54,7 +62,10 @@ export interface OverrideIssue {
  * a chart has no folder, a source Helm renders takes no Kustomize options, a multi-source stack needs one
  * rendered source for the override to go to.
  */
-export function environmentOverrideIssues(environments: readonly { name: string; stacks?: Record<string, StackOverride> }[], stacks: readonly StackSpec[]): OverrideIssue[] {
+export function environmentOverrideIssues(
+  environments: readonly { name: string; stacks?: Record<string, StackOverride> }[],
+  stacks: readonly StackSpec[],
+): OverrideIssue[] {
   const byName = new Map(stacks.map((stack) => [stack.name, stack] as const));
   return environments.flatMap((environment, i) =>
     Object.entries(environment.stacks ?? {}).flatMap(([name, override]) => {
@@ -62,7 +73,12 @@ export function environmentOverrideIssues(environments: readonly { name: string;
       const at = ['stacks', name];
       const issues = stack
         ? overrideIssues(environment.name, stack, override)
-        : [{ keys: [], message: `environment ${environment.name} overrides stack "${name}", which spec.stacks does not have; override one of ${[...byName.keys()].join(', ')}` }];
+        : [
+            {
+              keys: [],
+              message: `environment ${environment.name} overrides stack "${name}", which spec.stacks does not have; override one of ${[...byName.keys()].join(', ')}`,
+            },
+          ];
       return issues.map((issue) => ({ ...issue, keys: [i, ...at, ...issue.keys] }));
     }),
   );
@@ -71,20 +87,33 @@ export function environmentOverrideIssues(environments: readonly { name: string;
 function overrideIssues(environment: string, stack: StackSpec, override: StackOverride): OverrideIssue[] {
   const targets = stack.sources ? stack.sources.filter(rendered) : [stack.source ?? {}];
   if (targets.length !== 1) {
-    return [{ keys: [], message: `environment ${environment} overrides stack ${stack.name}, which has ${targets.length} sources Argo CD renders; an override goes to exactly one, so give the others only a ref` }];
+    return [
+      {
+        keys: [],
+        message: `environment ${environment} overrides stack ${stack.name}, which has ${targets.length} sources Argo CD renders; an override goes to exactly one, so give the others only a ref`,
+      },
+    ];
   }
   const target = targets[0]!;
   const issues: OverrideIssue[] = [];
   if (override.path !== undefined && target.chart !== undefined) {
-    issues.push({ keys: ['path'], message: `is set for stack ${stack.name}, whose source is chart "${target.chart}" from a Helm repository, which has no folders; remove path` });
+    issues.push({
+      keys: ['path'],
+      message: `is set for stack ${stack.name}, whose source is chart "${target.chart}" from a Helm repository, which has no folders; remove path`,
+    });
   }
-  const stackRenderer: SourceRenderer | undefined = target.chart !== undefined ? 'helm' : renderers.find((renderer) => target[renderer] !== undefined);
+  const stackRenderer: SourceRenderer | undefined =
+    target.chart !== undefined ? 'helm' : renderers.find((renderer) => target[renderer] !== undefined);
   const set = renderers.filter((renderer) => override[renderer] !== undefined);
   const [first, second] = set;
-  if (second !== undefined) issues.push({ keys: [second], message: `is set together with ${first}: Argo CD renders a source with one tool; keep one` });
+  if (second !== undefined)
+    issues.push({ keys: [second], message: `is set together with ${first}: Argo CD renders a source with one tool; keep one` });
   const other = set.find((renderer) => stackRenderer !== undefined && renderer !== stackRenderer);
   if (other !== undefined) {
-    const rendering = target.chart !== undefined ? `is chart "${target.chart}", which Helm renders` : `sets ${stackRenderer} options, so ${stackRenderer} renders it`;
+    const rendering =
+      target.chart !== undefined
+        ? `is chart "${target.chart}", which Helm renders`
+        : `sets ${stackRenderer} options, so ${stackRenderer} renders it`;
     issues.push({ keys: [other], message: `is set for stack ${stack.name}, whose source ${rendering}; override ${stackRenderer} options` });
   }
   return issues;

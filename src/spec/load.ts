@@ -19,7 +19,10 @@ export function parsePlatformSpec(text: string, source?: string): PlatformSpec {
   const result = validatePlatformSpec(document);
   const unbuilt = unbuiltIssues(document);
   if (!result.ok || unbuilt.length > 0) {
-    throw new SpecError([...(result.ok ? [] : result.issues), ...unbuilt].map((issue) => withLine(issue, doc, lineCounter)), source);
+    throw new SpecError(
+      [...(result.ok ? [] : result.issues), ...unbuilt].map((issue) => withLine(issue, doc, lineCounter)),
+      source,
+    );
   }
   return result.spec;
 }

@@ -6,7 +6,10 @@ import { stackOverrideSchema } from './environmentOverrides.js';
 export const dnsLabel = z
   .string()
   .max(63, 'must be at most 63 characters (a DNS-1123 label)')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+  );
 
 /** A duration as Temporal reads it: "500ms", "30s", "10m", "2h". */
 export const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as "30s", "10m" or "1h"');
@@ -30,7 +33,9 @@ export const syncPolicySchema = z
   .object({
     selfHeal: z.boolean().describe('Argo CD reverts changes made to the live objects (drift)'),
     prune: z.boolean().describe('objects removed from Git are deleted from the cluster'),
-    options: z.array(z.string().regex(/^[A-Za-z]+=[^=]+$/, 'must be an Argo CD sync option such as "CreateNamespace=true"')).describe('Argo CD sync options'),
+    options: z
+      .array(z.string().regex(/^[A-Za-z]+=[^=]+$/, 'must be an Argo CD sync option such as "CreateNamespace=true"'))
+      .describe('Argo CD sync options'),
   })
   .partial()
   .strict();
@@ -50,9 +55,19 @@ export const defaultsSchema = z
 export const stackSchema = z
   .object({
     name: dnsLabel,
-    path: z.string().min(1, 'must not be empty').optional().describe('shorthand for source.path: a folder in the platform repository; default stacks/<name>'),
-    source: stackSourceSchema.optional().describe("the Application's source (Argo CD's ApplicationSource); fields left out come from spec.source"),
-    sources: z.array(stackSourceSchema).min(1, 'must list at least one source').optional().describe('the sources of a multi-source Application, instead of source'),
+    path: z
+      .string()
+      .min(1, 'must not be empty')
+      .optional()
+      .describe('shorthand for source.path: a folder in the platform repository; default stacks/<name>'),
+    source: stackSourceSchema
+      .optional()
+      .describe("the Application's source (Argo CD's ApplicationSource); fields left out come from spec.source"),
+    sources: z
+      .array(stackSourceSchema)
+      .min(1, 'must list at least one source')
+      .optional()
+      .describe('the sources of a multi-source Application, instead of source'),
     namespace: dnsLabel.optional().describe('destination namespace; default <name>'),
     dependsOn: z.array(z.string()).default([]),
     healthTimeout: duration.optional(),
@@ -74,7 +89,10 @@ export const environmentSchema = z
     name: dnsLabel,
     // Reserved for promotion's approvals, which are not built yet: a file that sets it true is refused (unbuiltIssues).
     requiresApproval: z.boolean().optional().describe('reserved for promotion approvals, not built yet: only false is accepted'),
-    stacks: z.record(z.string(), stackOverrideSchema).optional().describe("per stack, by name: what this environment changes in the stack's source, such as Helm valueFiles"),
+    stacks: z
+      .record(z.string(), stackOverrideSchema)
+      .optional()
+      .describe("per stack, by name: what this environment changes in the stack's source, such as Helm valueFiles"),
   })
   .strict();
 

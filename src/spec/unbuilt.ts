@@ -11,7 +11,13 @@ export function unbuiltIssues(document: unknown): SpecIssue[] {
   if (!Array.isArray(environments)) return [];
   return environments.flatMap((environment: unknown, i) =>
     childOf(environment, 'requiresApproval') === true
-      ? [issueAt(['spec', 'environments', i, 'requiresApproval'], document, 'true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false')]
+      ? [
+          issueAt(
+            ['spec', 'environments', i, 'requiresApproval'],
+            document,
+            'true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false',
+          ),
+        ]
       : [],
   );
 }

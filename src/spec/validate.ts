@@ -17,7 +17,9 @@ export function validatePlatformSpec(document: unknown): SpecValidation {
   const { stacks, source, environments } = parsed.data.spec;
   const issues = [
     ...stackSourceIssues(stacks, source).map((issue) => issueAt(['spec', 'stacks', ...issue.keys], document, issue.message)),
-    ...environmentOverrideIssues(environments, stacks).map((issue) => issueAt(['spec', 'environments', ...issue.keys], document, issue.message)),
+    ...environmentOverrideIssues(environments, stacks).map((issue) =>
+      issueAt(['spec', 'environments', ...issue.keys], document, issue.message),
+    ),
     ...validateGraph(stacks).map((issue) => issueAt(['spec', 'stacks', ...issue.path], document, issue.message)),
   ];
   return issues.length > 0 ? { ok: false, issues } : { ok: true, spec: parsed.data };

@@ -7,7 +7,10 @@ import { NativeConnection } from '@temporalio/worker';
  * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the config
  * file), so one worker runs against the sandbox, a Temporal cluster or Temporal Cloud.
  */
-export function connectSettings(): { connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions']; namespace: string } {
+export function connectSettings(): {
+  connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'];
+  namespace: string;
+} {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   return { connectionOptions, namespace: namespace ?? 'default' };
 }

@@ -30,7 +30,10 @@ export async function readHistoryFile(file: string): Promise<NamedHistory> {
 export async function replayHistories(histories: NamedHistory[], workflowsPath?: string): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
   const named = histories.map((h, i) => ({ workflowId: `replay-${i}`, history: h.history }));
-  const results = Worker.runReplayHistories({ ...(workflowsPath ? { workflowsPath } : currentWorkflowCode), replayName: 'baton-replay' }, named);
+  const results = Worker.runReplayHistories(
+    { ...(workflowsPath ? { workflowsPath } : currentWorkflowCode), replayName: 'baton-replay' },
+    named,
+  );
   for await (const result of results) {
     const index = Number(result.workflowId.replace('replay-', ''));
     outcomes.push({

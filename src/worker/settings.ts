@@ -21,7 +21,10 @@ export const workerSettingsSchema = z
     argocd: z
       .object({
         url: z.url({ message: 'must be a URL such as http://127.0.0.1:18080' }),
-        credentials: z.union([z.object({ tokenFile: nonEmpty }).strict(), z.object({ username: nonEmpty, passwordFile: nonEmpty }).strict()]),
+        credentials: z.union([
+          z.object({ tokenFile: nonEmpty }).strict(),
+          z.object({ username: nonEmpty, passwordFile: nonEmpty }).strict(),
+        ]),
         project: nonEmpty.optional(),
         tokenFile: nonEmpty.optional(),
       })
@@ -33,12 +36,17 @@ export const workerSettingsSchema = z
   .strict()
   .superRefine((settings, ctx) => {
     const needs = (queue: ServedQueue, present: unknown, what: string) => {
-      if (settings.serve.includes(queue) && present === undefined) ctx.addIssue({ code: 'custom', path: [queue], message: `serving ${queue} needs ${what}` });
+      if (settings.serve.includes(queue) && present === undefined)
+        ctx.addIssue({ code: 'custom', path: [queue], message: `serving ${queue} needs ${what}` });
     };
     needs('cluster', settings.kubeconfig, 'a kubeconfig (--kubeconfig or BATON_KUBECONFIG)');
     needs('ansible', settings.kubeconfig, 'a kubeconfig (--kubeconfig or BATON_KUBECONFIG)');
     needs('ansible', settings.argocdManifestsDir, "Argo CD's manifests (--argocd-manifests or BATON_ARGOCD_MANIFESTS)");
-    needs('argocd', settings.argocd, "Argo CD's URL and credentials (--argocd-url with --argocd-token-file, or --argocd-username and --argocd-password-file)");
+    needs(
+      'argocd',
+      settings.argocd,
+      "Argo CD's URL and credentials (--argocd-url with --argocd-token-file, or --argocd-username and --argocd-password-file)",
+    );
   });
 
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;

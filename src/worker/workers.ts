@@ -17,7 +17,11 @@ export interface WorkerSetOptions {
 
 /** One Worker per task queue: the workflow queue and each served trust zone's activity queue. */
 export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]> {
-  const common = { connection: options.connection, namespace: options.namespace, ...(options.identity ? { identity: options.identity } : {}) };
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace,
+    ...(options.identity ? { identity: options.identity } : {}),
+  };
   const workers: Worker[] = [];
   if (options.workflows) {
     workers.push(

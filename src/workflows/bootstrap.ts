@@ -32,14 +32,23 @@ export interface BootstrapResult {
  */
 export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
   const { taskQueuePrefix, timeouts } = input;
-  const ansible = proxyActivities<AnsibleActivities>(
-    zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, runOnce),
-  );
+  const ansible = proxyActivities<AnsibleActivities>(zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, runOnce));
   const playbook = (name: 'bootstrap' | 'rotate-credentials' | 'teardown') =>
-    ansible.runPlaybook({ playbook: name, platform: input.platform, environment: input.environment, features: input.features, source: input.source, sourceRepos: input.sourceRepos });
+    ansible.runPlaybook({
+      playbook: name,
+      platform: input.platform,
+      environment: input.environment,
+      features: input.features,
+      source: input.source,
+      sourceRepos: input.sourceRepos,
+    });
 
   const parent = workflowInfo().parent;
-  if (!parent) throw ApplicationFailure.nonRetryable('bootstrap runs as a child of platformLifecycle, which receives its handoff: start a platformLifecycle instead', failureTypes.noParentRun);
+  if (!parent)
+    throw ApplicationFailure.nonRetryable(
+      'bootstrap runs as a child of platformLifecycle, which receives its handoff: start a platformLifecycle instead',
+      failureTypes.noParentRun,
+    );
   const handOff = (request: Omit<HandoffRequest, 'concern' | 'sender'>) =>
     getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(authorityHandoffSignal, {
       concern: 'platform',
@@ -55,7 +64,10 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
     const orphans = await cluster.findOrphans({ platform: input.platform });
     if (orphans.length > 0) {
       const listed = orphans.map((o) => `  - ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join('\n');
-      throw ApplicationFailure.nonRetryable(`teardown left ${orphans.length} object(s) labelled for this platform:\n${listed}`, failureTypes.orphansFound);
+      throw ApplicationFailure.nonRetryable(
+        `teardown left ${orphans.length} object(s) labelled for this platform:\n${listed}`,
+        failureTypes.orphansFound,
+      );
     }
     await handOff({ from: 'bootstrap', to: 'external', reason: 'teardown playbook done and no orphaned objects remain' });
     return { playbooks: [removed] };

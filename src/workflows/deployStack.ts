@@ -23,13 +23,9 @@ export type StackRunResult = { action: 'deploy'; status: ApplicationStatus } | {
 export async function deployStack(input: StackRunInput): Promise<StackRunResult> {
   const { target, timeouts, taskQueuePrefix } = input;
   const retry = target.stack.retry;
-  const argocd = proxyActivities<ArgoCdActivities>(
-    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, timeouts.argoCdCall, retry),
-  );
+  const argocd = proxyActivities<ArgoCdActivities>(zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, timeouts.argoCdCall, retry));
   const healthWait = durationMs(target.stack.healthTimeout) + durationMs(timeouts.healthGrace);
-  const patient = proxyActivities<ArgoCdActivities>(
-    zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, `${healthWait}ms`, retry),
-  );
+  const patient = proxyActivities<ArgoCdActivities>(zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, `${healthWait}ms`, retry));
   if (input.action === 'delete') {
     // Argo CD removes the resources before the Application: as long as a deploy may take.
     const deleted = await patient.deleteApplication(target);

@@ -38,7 +38,13 @@ export async function platformLifecycle(rawInput: LifecycleInput): Promise<Lifec
   const steadyStateEnds = () => control.teardown !== null || control.abort !== null || workflowInfo().continueAsNewSuggested;
   if (patched(steadyStateWatchPatch)) {
     const { taskQueuePrefix, timeouts, continueAsNewAfterWatches } = run.settings;
-    await watchSteadyState(state, control, { platform: run.platform, environment: run.environment, taskQueuePrefix, timeouts }, steadyStateEnds, continueAsNewAfterWatches);
+    await watchSteadyState(
+      state,
+      control,
+      { platform: run.platform, environment: run.environment, taskQueuePrefix, timeouts },
+      steadyStateEnds,
+      continueAsNewAfterWatches,
+    );
   } else {
     await condition(steadyStateEnds);
   }

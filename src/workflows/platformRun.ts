@@ -81,7 +81,8 @@ export class PlatformRun {
   /** Orchestration's own handoffs; the run speaks for orchestration. */
   transfer(from: Holder, to: Holder, reason: string): void {
     const entry = applyHandoff(this.state, { concern: 'platform', from, to, sender: this.state.workflowId, reason }, now());
-    if (!entry.accepted) throw ApplicationFailure.nonRetryable(`internal handoff ${from} -> ${to} refused: ${entry.rejection}`, failureTypes.handoffRefused);
+    if (!entry.accepted)
+      throw ApplicationFailure.nonRetryable(`internal handoff ${from} -> ${to} refused: ${entry.rejection}`, failureTypes.handoffRefused);
     this.publish();
   }
 
@@ -131,10 +132,24 @@ export class PlatformRun {
     return this.untilSucceeds(async () => {
       await executeChild(bootstrap, {
         workflowId,
-        args: [{ platform: this.platform, environment: this.environment, mode, features, source, sourceRepos: platformSourceRepos(this.spec), taskQueuePrefix, timeouts }],
+        args: [
+          {
+            platform: this.platform,
+            environment: this.environment,
+            mode,
+            features,
+            source,
+            sourceRepos: platformSourceRepos(this.spec),
+            taskQueuePrefix,
+            timeouts,
+          },
+        ],
       });
       if (this.state.authority.platform !== handsTo) {
-        throw ApplicationFailure.nonRetryable(`bootstrap ${mode} ended without handing the platform to ${handsTo}`, failureTypes.handoffMissing);
+        throw ApplicationFailure.nonRetryable(
+          `bootstrap ${mode} ended without handing the platform to ${handsTo}`,
+          failureTypes.handoffMissing,
+        );
       }
     });
   }

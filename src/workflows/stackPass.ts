@@ -27,7 +27,8 @@ export async function untilStacksDone(run: PlatformRun, action: StackAction): Pr
     if (outcome === 'completed') return true;
     if (outcome === 'aborted') return false;
     const failed = run.state.stacks.filter((s) => s.status === 'failed').map((s) => s.name);
-    if (!(await run.awaitResume(`resume after fixing ${failed.join(', ')}, or ${action === 'deploy' ? 'teardown or ' : ''}abort`))) return false;
+    if (!(await run.awaitResume(`resume after fixing ${failed.join(', ')}, or ${action === 'deploy' ? 'teardown or ' : ''}abort`)))
+      return false;
     for (const s of run.state.stacks) {
       if (retriedOnResume.has(s.status)) {
         s.status = 'pending';

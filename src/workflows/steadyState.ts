@@ -66,7 +66,7 @@ export async function watchSteadyState(
   };
   const scope = new CancellationScope();
   const watching = scope.run(async () => {
-    for (let completed = 0; completed < maxWatches; ) {
+    for (let completed = 0; completed < maxWatches;) {
       try {
         await watchOnce();
         completed += 1;

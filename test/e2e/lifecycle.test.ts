@@ -38,7 +38,11 @@ function byName(s: LifecycleState): Record<string, string> {
 /** What a platform's bootstrap and teardown must leave as they found it. */
 async function clusterShape(): Promise<typeof before_> {
   const names = async (kind: string) => (await kubectl('get', kind, '-o', 'name')).split('\n').filter(Boolean).sort();
-  return { namespaces: await names('namespaces'), crds: await names('customresourcedefinitions'), clusterRoles: await names('clusterroles') };
+  return {
+    namespaces: await names('namespaces'),
+    crds: await names('customresourcedefinitions'),
+    clusterRoles: await names('clusterroles'),
+  };
 }
 
 /** How many syncs Argo CD has completed for each of the platform's Applications (its deploy history). */
@@ -58,7 +62,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     ({ status } = sandbox);
     run = await startE2eRun(sandbox, prefix);
     before_ = await clusterShape();
-    assert.deepEqual(before_.crds, [], 'the cluster starts without CRDs, Argo CD\'s included');
+    assert.deepEqual(before_.crds, [], "the cluster starts without CRDs, Argo CD's included");
   });
 
   after(async () => {
@@ -68,7 +72,11 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
 
   it('a broken stack stops the run in phase 2 with the partial platform shown explicitly', async () => {
     const original = await readFile(join(repoRoot, `manifests/examples/stacks/${brokenStack}/${brokenStack}.yaml`), 'utf8');
-    await commitFiles(status.git.path, [{ path: `stacks/${brokenStack}/${brokenStack}.yaml`, content: original.replace('replicas: 1', 'replicas: one') }], 'Break monitoring');
+    await commitFiles(
+      status.git.path,
+      [{ path: `stacks/${brokenStack}/${brokenStack}.yaml`, content: original.replace('replicas: 1', 'replicas: one') }],
+      'Break monitoring',
+    );
     const started = await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
     assert.equal(started.trim(), workflowId);
 
@@ -101,18 +109,28 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
 
     const steady = await stateWhen((s) => s.phase.number === 3 || s.error !== null, 600_000);
     assert.equal(steady.phase.number, 3, JSON.stringify(steady, null, 2));
-    assert.ok(steady.stacks.every((s) => s.status === 'healthy'), JSON.stringify(byName(steady)));
+    assert.ok(
+      steady.stacks.every((s) => s.status === 'healthy'),
+      JSON.stringify(byName(steady)),
+    );
     assert.equal(steady.authority.platform, 'deployment');
     // From the rotation on, the cluster zone acts as the automation ServiceAccount.
     const automation = sandboxLayout(sandbox.config).automationKubeconfig;
     assert.equal((statSync(automation).mode & 0o777).toString(8), '600');
-    assert.equal((await exec(toolPath('kubectl'), ['--kubeconfig', automation, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])).stdout, 'system:serviceaccount:baton-system:baton-automation');
+    assert.equal(
+      (await exec(toolPath('kubectl'), ['--kubeconfig', automation, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']))
+        .stdout,
+      'system:serviceaccount:baton-system:baton-automation',
+    );
 
     const syncsAfter = await syncCounts();
     for (const stack of ['crds', 'namespaces', 'cert-manager', 'ingress']) {
       assert.equal(syncsAfter[stack], syncsBefore[stack], `${stack} was healthy before resume and was not synced again`);
     }
-    const client = new ArgoCdClient({ url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } });
+    const client = new ArgoCdClient({
+      url: status.argocd.url,
+      credentials: { username: 'admin', passwordFile: status.argocd.passwordFile },
+    });
     for (const s of steady.stacks) {
       const app = await client.getApplication('demo', `demo-e2e-${s.name}`);
       assert.deepEqual([app?.status?.health?.status, app?.status?.sync?.status], ['Healthy', 'Synced'], `${s.name} in Argo CD`);
@@ -121,7 +139,10 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     // logging is the Kustomize overlay the stack names, with its component.
     assert.equal(await kubectl('get', 'deployment', 'shop-web', '-n', 'shop', '-o', 'jsonpath={.status.readyReplicas}'), '3');
     assert.equal(await kubectl('get', 'job', 'shop-web-smoke-test', '-n', 'shop', '-o', 'jsonpath={.status.succeeded}'), '1');
-    assert.equal(await kubectl('get', 'daemonset', 'log-agent', '-n', 'logging', '-o', 'jsonpath={.spec.template.spec.tolerations[0].operator}'), 'Exists');
+    assert.equal(
+      await kubectl('get', 'daemonset', 'log-agent', '-n', 'logging', '-o', 'jsonpath={.spec.template.spec.tolerations[0].operator}'),
+      'Exists',
+    );
   });
 
   it('teardown removes the stacks in reverse order through Argo CD, then what bootstrap installed', async () => {
@@ -133,15 +154,28 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     const finished = Object.fromEntries(done.stacks.map((s) => [s.name, Date.parse(s.finishedAt ?? '')]));
     const spec = await baton('plan', exampleFile, '--json');
     const teardownOrder = (JSON.parse(spec) as { teardownOrder: string[] }).teardownOrder;
-    for (const s of done.stacks) for (const dependency of s.dependsOn ?? []) assert.ok(finished[dependency]! >= finished[s.name]!, `${dependency} deleted after ${s.name}`);
+    for (const s of done.stacks)
+      for (const dependency of s.dependsOn ?? [])
+        assert.ok(finished[dependency]! >= finished[s.name]!, `${dependency} deleted after ${s.name}`);
     assert.equal(teardownOrder.at(-1) === 'crds' || teardownOrder.at(-1) === 'namespaces', true);
     assert.deepEqual(
       done.ledger.filter((entry) => entry.accepted).map((entry) => `${entry.from}->${entry.to}`),
-      ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external'],
+      [
+        'external->bootstrap',
+        'bootstrap->orchestration',
+        'orchestration->deployment',
+        'deployment->orchestration',
+        'orchestration->bootstrap',
+        'bootstrap->external',
+      ],
     );
 
     assert.deepEqual(await createClusterActivities({ kubeconfig: status.kubeconfig }).findOrphans({ platform: 'demo' }), []);
-    assert.equal(existsSync(sandboxLayout(sandbox.config).automationKubeconfig), false, "teardown took the automation ServiceAccount's kubeconfig away");
+    assert.equal(
+      existsSync(sandboxLayout(sandbox.config).automationKubeconfig),
+      false,
+      "teardown took the automation ServiceAccount's kubeconfig away",
+    );
     const after_ = await clusterShape();
     assert.deepEqual(after_, before_, 'namespaces, CRDs and cluster roles as before bootstrap');
   });
@@ -160,7 +194,11 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     await stateWhen((s) => s.phase.number === 3, 600_000);
     const lost = await sandboxWipeCluster(sandbox.config, (line) => process.stderr.write(`${line}\n`));
     assert.equal(lost.temporal.address, status.temporal.address);
-    assert.equal((await kubectl('get', 'namespaces', '-l', 'baton.dev/platform=demo', '-o', 'name')).trim(), '', 'the platform is gone with the cluster');
+    assert.equal(
+      (await kubectl('get', 'namespaces', '-l', 'baton.dev/platform=demo', '-o', 'name')).trim(),
+      '',
+      'the platform is gone with the cluster',
+    );
     assert.match(await baton('abort', workflowId, '--reason', 'the cluster was lost'), /abort accepted/);
     await stateWhen((s) => s.outcome !== 'running', 120_000);
 
@@ -168,8 +206,22 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     const again = await stateWhen((s) => s.phase.number === 3 || s.waitingFor?.startsWith('resume') === true, 600_000);
     assert.equal(again.phase.number, 3, JSON.stringify(again, null, 2));
     assert.equal(again.ledger[0]?.from, 'external', 'the new run starts from phase 0: external hands the platform to bootstrap');
-    assert.ok(again.stacks.every((s) => s.status === 'healthy' && s.attempts === 1), JSON.stringify(byName(again)));
-    const runs = JSON.parse(await exec(toolPath('temporal'), ['workflow', 'list', '--address', status.temporal.address, '--query', `WorkflowId="${workflowId}"`, '--output', 'json']).then((out) => out.stdout)) as unknown[];
+    assert.ok(
+      again.stacks.every((s) => s.status === 'healthy' && s.attempts === 1),
+      JSON.stringify(byName(again)),
+    );
+    const runs = JSON.parse(
+      await exec(toolPath('temporal'), [
+        'workflow',
+        'list',
+        '--address',
+        status.temporal.address,
+        '--query',
+        `WorkflowId="${workflowId}"`,
+        '--output',
+        'json',
+      ]).then((out) => out.stdout),
+    ) as unknown[];
     assert.ok(runs.length >= 3, `Temporal keeps the earlier runs' histories (${runs.length} runs)`);
   });
 });

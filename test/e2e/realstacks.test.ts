@@ -36,7 +36,12 @@ const times: Record<string, number> = {};
 
 async function clusterShape(): Promise<typeof before_> {
   const names = async (kind: string) => (await run.kubectl('get', kind, '-o', 'name')).split('\n').filter(Boolean).sort();
-  return { namespaces: await names('namespaces'), crds: await names('customresourcedefinitions'), clusterRoles: await names('clusterroles'), persistentVolumes: await names('persistentvolumes') };
+  return {
+    namespaces: await names('namespaces'),
+    crds: await names('customresourcedefinitions'),
+    clusterRoles: await names('clusterroles'),
+    persistentVolumes: await names('persistentvolumes'),
+  };
 }
 
 function byName(s: LifecycleState): Record<string, string> {
@@ -70,80 +75,165 @@ async function publishPlatform(): Promise<string> {
   return file;
 }
 
-describe('a platform of real upstream charts, from a registry and from Git, through its whole life', { concurrency: false, timeout: 900_000 }, () => {
-  before(async () => {
-    requireRealstacks();
-    sandbox = await emptyClusterSandbox();
-    run = await startE2eRun(sandbox, prefix);
-    before_ = await clusterShape();
-    specFile = await publishPlatform();
-  });
+describe(
+  'a platform of real upstream charts, from a registry and from Git, through its whole life',
+  { concurrency: false, timeout: 900_000 },
+  () => {
+    before(async () => {
+      requireRealstacks();
+      sandbox = await emptyClusterSandbox();
+      run = await startE2eRun(sandbox, prefix);
+      before_ = await clusterShape();
+      specFile = await publishPlatform();
+    });
 
-  after(async () => {
-    await run?.stop();
-    await sandbox?.remove();
-    if (specFile) await rm(join(specFile, '..'), { recursive: true, force: true });
-  });
+    after(async () => {
+      await run?.stop();
+      await sandbox?.remove();
+      if (specFile) await rm(join(specFile, '..'), { recursive: true, force: true });
+    });
 
-  it('deploys every chart in dependency order to steady state', async (t) => {
-    const started = Date.now();
-    assert.equal((await run.baton('deploy', specFile, '--env', 'sandbox', '--task-queue-prefix', prefix, '--repo-url', sandbox.status.git.url)).trim(), workflowId);
-    const steady = await run.stateWhen(workflowId, (s) => s.phase.number === 3 || s.waitingFor !== null || s.outcome !== 'running', 600_000);
-    times.deploy = Date.now() - started;
-    t.diagnostic(`deploy to phase 3: ${seconds(times.deploy)}`);
-    assert.equal(steady.phase.number, 3, JSON.stringify(steady, null, 2));
-    assert.ok(steady.stacks.every((s) => s.status === 'healthy'), JSON.stringify(byName(steady)));
-    // A stack started only once each of its dependencies was Healthy.
-    const healthyAt = Object.fromEntries(steady.stacks.map((s) => [s.name, Date.parse(s.healthyAt ?? '')]));
-    for (const s of steady.stacks) {
-      for (const dependency of s.dependsOn) assert.ok(Date.parse(s.startedAt ?? '') >= healthyAt[dependency]!, `${s.name} started after ${dependency} was healthy`);
-      t.diagnostic(`${s.name}: healthy after ${seconds(healthyAt[s.name]! - Date.parse(s.startedAt ?? ''))}`);
-    }
+    it('deploys every chart in dependency order to steady state', async (t) => {
+      const started = Date.now();
+      assert.equal(
+        (
+          await run.baton('deploy', specFile, '--env', 'sandbox', '--task-queue-prefix', prefix, '--repo-url', sandbox.status.git.url)
+        ).trim(),
+        workflowId,
+      );
+      const steady = await run.stateWhen(
+        workflowId,
+        (s) => s.phase.number === 3 || s.waitingFor !== null || s.outcome !== 'running',
+        600_000,
+      );
+      times.deploy = Date.now() - started;
+      t.diagnostic(`deploy to phase 3: ${seconds(times.deploy)}`);
+      assert.equal(steady.phase.number, 3, JSON.stringify(steady, null, 2));
+      assert.ok(
+        steady.stacks.every((s) => s.status === 'healthy'),
+        JSON.stringify(byName(steady)),
+      );
+      // A stack started only once each of its dependencies was Healthy.
+      const healthyAt = Object.fromEntries(steady.stacks.map((s) => [s.name, Date.parse(s.healthyAt ?? '')]));
+      for (const s of steady.stacks) {
+        for (const dependency of s.dependsOn)
+          assert.ok(Date.parse(s.startedAt ?? '') >= healthyAt[dependency]!, `${s.name} started after ${dependency} was healthy`);
+        t.diagnostic(`${s.name}: healthy after ${seconds(healthyAt[s.name]! - Date.parse(s.startedAt ?? ''))}`);
+      }
 
-    // What the values asked for, on the real objects.
-    assert.equal(await run.kubectl('get', 'service', 'ingress-nginx-controller', '-n', 'ingress-nginx', '-o', 'jsonpath={.spec.type}'), 'NodePort');
-    assert.equal(await run.kubectl('get', 'validatingwebhookconfigurations', '-o', 'name', '-l', 'app.kubernetes.io/instance=ingress-nginx'), '');
-    assert.match(await run.kubectl('get', 'validatingwebhookconfiguration', 'cert-manager-webhook', '-o', 'jsonpath={.webhooks[0].clientConfig.url}'), /^https:\/\/127\.0\.0\.1:/);
-    assert.equal(await run.kubectl('get', 'deployment', 'cert-manager', '-n', 'cert-manager', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'), 'quay.io/jetstack/cert-manager-controller:v1.21.1');
-    assert.match(await run.kubectl('get', 'servicemonitors', '-A', '-o', 'name'), /kube-state-metrics[\s\S]*prometheus-node-exporter/);
-    assert.equal(await run.kubectl('get', 'pvc', 'grafana', '-n', 'grafana', '-o', 'jsonpath={.status.phase}'), 'Bound', "kwok's volume stages bind the claim");
-    assert.equal(await run.kubectl('get', 'deployment', 'grafana', '-n', 'grafana', '-o', 'jsonpath={.spec.template.spec.containers[?(@.name=="grafana")].env[?(@.name=="GF_SECURITY_ADMIN_PASSWORD")].valueFrom.secretKeyRef.name}'), 'grafana-admin');
-    assert.match(await run.kubectl('get', 'crd', 'rollouts.argoproj.io', '-o', 'jsonpath={.metadata.annotations}'), /"helm.sh\/resource-policy":"keep"/);
-  });
+      // What the values asked for, on the real objects.
+      assert.equal(
+        await run.kubectl('get', 'service', 'ingress-nginx-controller', '-n', 'ingress-nginx', '-o', 'jsonpath={.spec.type}'),
+        'NodePort',
+      );
+      assert.equal(
+        await run.kubectl('get', 'validatingwebhookconfigurations', '-o', 'name', '-l', 'app.kubernetes.io/instance=ingress-nginx'),
+        '',
+      );
+      assert.match(
+        await run.kubectl(
+          'get',
+          'validatingwebhookconfiguration',
+          'cert-manager-webhook',
+          '-o',
+          'jsonpath={.webhooks[0].clientConfig.url}',
+        ),
+        /^https:\/\/127\.0\.0\.1:/,
+      );
+      assert.equal(
+        await run.kubectl(
+          'get',
+          'deployment',
+          'cert-manager',
+          '-n',
+          'cert-manager',
+          '-o',
+          'jsonpath={.spec.template.spec.containers[0].image}',
+        ),
+        'quay.io/jetstack/cert-manager-controller:v1.21.1',
+      );
+      assert.match(await run.kubectl('get', 'servicemonitors', '-A', '-o', 'name'), /kube-state-metrics[\s\S]*prometheus-node-exporter/);
+      assert.equal(
+        await run.kubectl('get', 'pvc', 'grafana', '-n', 'grafana', '-o', 'jsonpath={.status.phase}'),
+        'Bound',
+        "kwok's volume stages bind the claim",
+      );
+      assert.equal(
+        await run.kubectl(
+          'get',
+          'deployment',
+          'grafana',
+          '-n',
+          'grafana',
+          '-o',
+          'jsonpath={.spec.template.spec.containers[?(@.name=="grafana")].env[?(@.name=="GF_SECURITY_ADMIN_PASSWORD")].valueFrom.secretKeyRef.name}',
+        ),
+        'grafana-admin',
+      );
+      assert.match(
+        await run.kubectl('get', 'crd', 'rollouts.argoproj.io', '-o', 'jsonpath={.metadata.annotations}'),
+        /"helm.sh\/resource-policy":"keep"/,
+      );
+    });
 
-  it('reports a drift made by hand in steady state, and Argo CD heals it', async () => {
-    const drifted = 'kube-state-metrics';
-    const replicas = () => run.kubectl('get', 'deployment', drifted, '-n', drifted, '-o', 'jsonpath={.spec.replicas}');
-    assert.equal(await replicas(), '1');
-    await run.kubectl('scale', 'deployment', drifted, '-n', drifted, '--replicas=3');
-    const reported = await run.stateWhen(workflowId, (s) => s.steadyStateEvents.some((e) => e.stack === drifted && e.sync === 'OutOfSync'), 180_000);
-    const drift = reported.steadyStateEvents.find((e) => e.stack === drifted && e.sync === 'OutOfSync')!;
-    assert.match(drift.message, /Deployment/, JSON.stringify(drift));
-    const healed = await run.stateWhen(workflowId, (s) => s.steadyStateEvents.at(-1)?.stack === drifted && s.steadyStateEvents.at(-1)?.sync === 'Synced', 180_000);
-    assert.equal(healed.phase.number, 3);
-    assert.equal(await replicas(), '1', 'self-heal put the chart’s replicas back');
-  });
+    it('reports a drift made by hand in steady state, and Argo CD heals it', async () => {
+      const drifted = 'kube-state-metrics';
+      const replicas = () => run.kubectl('get', 'deployment', drifted, '-n', drifted, '-o', 'jsonpath={.spec.replicas}');
+      assert.equal(await replicas(), '1');
+      await run.kubectl('scale', 'deployment', drifted, '-n', drifted, '--replicas=3');
+      const reported = await run.stateWhen(
+        workflowId,
+        (s) => s.steadyStateEvents.some((e) => e.stack === drifted && e.sync === 'OutOfSync'),
+        180_000,
+      );
+      const drift = reported.steadyStateEvents.find((e) => e.stack === drifted && e.sync === 'OutOfSync')!;
+      assert.match(drift.message, /Deployment/, JSON.stringify(drift));
+      const healed = await run.stateWhen(
+        workflowId,
+        (s) => s.steadyStateEvents.at(-1)?.stack === drifted && s.steadyStateEvents.at(-1)?.sync === 'Synced',
+        180_000,
+      );
+      assert.equal(healed.phase.number, 3);
+      assert.equal(await replicas(), '1', 'self-heal put the chart’s replicas back');
+    });
 
-  it('tears down in reverse order to the empty cluster it started from, kept CRDs included', async (t) => {
-    const started = Date.now();
-    await run.baton('teardown', workflowId, '--yes', '--reason', 'end of the real-stacks test');
-    const done = await run.stateWhen(workflowId, (s) => s.phase.number === 4 && (s.outcome !== 'running' || s.waitingFor !== null), 360_000);
-    times.teardown = Date.now() - started;
-    t.diagnostic(`teardown: ${seconds(times.teardown)}`);
-    assert.equal(done.outcome, 'torn-down', JSON.stringify(done, null, 2));
-    assert.ok(done.stacks.every((s) => s.status === 'deleted'), JSON.stringify(byName(done)));
-    const finished = Object.fromEntries(done.stacks.map((s) => [s.name, Date.parse(s.finishedAt ?? '')]));
-    for (const s of done.stacks) for (const dependency of s.dependsOn) assert.ok(finished[dependency]! >= finished[s.name]!, `${dependency} deleted after ${s.name}`);
-    assert.deepEqual(await createClusterActivities({ kubeconfig: sandbox.status.kubeconfig }).findOrphans({ platform: 'realstacks' }), []);
-    assert.deepEqual(await clusterShape(), before_, 'namespaces, CRDs (the kept ones too), cluster roles and volumes as before bootstrap');
-  });
+    it('tears down in reverse order to the empty cluster it started from, kept CRDs included', async (t) => {
+      const started = Date.now();
+      await run.baton('teardown', workflowId, '--yes', '--reason', 'end of the real-stacks test');
+      const done = await run.stateWhen(
+        workflowId,
+        (s) => s.phase.number === 4 && (s.outcome !== 'running' || s.waitingFor !== null),
+        360_000,
+      );
+      times.teardown = Date.now() - started;
+      t.diagnostic(`teardown: ${seconds(times.teardown)}`);
+      assert.equal(done.outcome, 'torn-down', JSON.stringify(done, null, 2));
+      assert.ok(
+        done.stacks.every((s) => s.status === 'deleted'),
+        JSON.stringify(byName(done)),
+      );
+      const finished = Object.fromEntries(done.stacks.map((s) => [s.name, Date.parse(s.finishedAt ?? '')]));
+      for (const s of done.stacks)
+        for (const dependency of s.dependsOn)
+          assert.ok(finished[dependency]! >= finished[s.name]!, `${dependency} deleted after ${s.name}`);
+      assert.deepEqual(
+        await createClusterActivities({ kubeconfig: sandbox.status.kubeconfig }).findOrphans({ platform: 'realstacks' }),
+        [],
+      );
+      assert.deepEqual(
+        await clusterShape(),
+        before_,
+        'namespaces, CRDs (the kept ones too), cluster roles and volumes as before bootstrap',
+      );
+    });
 
-  it('`baton report` gives the run with each stack’s time', async (t) => {
-    const report = await run.baton('report', workflowId);
-    for (const stack of resolveStacks(await loadPlatformSpec(specFile))) assert.match(report, new RegExp(stack.name));
-    assert.match(report, /```mermaid\s+gantt/);
-    const attempts = report.slice(report.indexOf('## Stack attempts'), report.indexOf('## Steady-state events'));
-    assert.match(attempts, /\| grafana \| deploy \| 1 \|/);
-    for (const line of attempts.trim().split('\n')) t.diagnostic(line);
-  });
-});
+    it('`baton report` gives the run with each stack’s time', async (t) => {
+      const report = await run.baton('report', workflowId);
+      for (const stack of resolveStacks(await loadPlatformSpec(specFile))) assert.match(report, new RegExp(stack.name));
+      assert.match(report, /```mermaid\s+gantt/);
+      const attempts = report.slice(report.indexOf('## Stack attempts'), report.indexOf('## Steady-state events'));
+      assert.match(attempts, /\| grafana \| deploy \| 1 \|/);
+      for (const line of attempts.trim().split('\n')) t.diagnostic(line);
+    });
+  },
+);

@@ -12,7 +12,11 @@ const env = { ...process.env, ANSIBLE_CONFIG: join(defaultPlaybookDir, 'ansible.
 describe('the bootstrap layer playbooks', () => {
   for (const playbook of playbooks) {
     it(`${playbook} passes ansible-playbook --syntax-check`, { timeout: 60_000 }, async () => {
-      const { stdout } = await run('ansible-playbook', ['--syntax-check', playbook, '-e', 'baton_platform=demo', '-e', 'baton_environment=dev'], { cwd: defaultPlaybookDir, env });
+      const { stdout } = await run(
+        'ansible-playbook',
+        ['--syntax-check', playbook, '-e', 'baton_platform=demo', '-e', 'baton_environment=dev'],
+        { cwd: defaultPlaybookDir, env },
+      );
       assert.match(stdout, new RegExp(`playbook: ${playbook}`));
     });
   }

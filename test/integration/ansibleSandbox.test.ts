@@ -90,7 +90,11 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
 
   it('bootstraps from scratch, then a second run changes nothing', { timeout: 600_000 }, async () => {
     assert.equal((await kubectl(kubeconfig, 'get', 'crd', '-o', 'name')).trim(), '', 'no CRDs before bootstrap');
-    assert.equal((await kubectl(kubeconfig, 'get', 'namespace', 'argocd', '--ignore-not-found', '-o', 'name')).trim(), '', 'no argocd namespace');
+    assert.equal(
+      (await kubectl(kubeconfig, 'get', 'namespace', 'argocd', '--ignore-not-found', '-o', 'name')).trim(),
+      '',
+      'no argocd namespace',
+    );
     assert.equal(sandbox.status.argocd.version, null, "Argo CD's API does not answer before bootstrap");
     const first = await runPlaybook('bootstrap');
     assert.equal(first.failed, 0);
@@ -98,39 +102,65 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
     assert.equal(first.credentialsRef, 'baton-system/baton-automation');
     const second = await runPlaybook('bootstrap');
     assert.equal(second.changed, 0, 'the second run reports changed=0');
-    console.log(`bootstrap: first run ${first.durationMs}ms changed=${first.changed}; second run ${second.durationMs}ms changed=${second.changed}`);
+    console.log(
+      `bootstrap: first run ${first.durationMs}ms changed=${first.changed}; second run ${second.durationMs}ms changed=${second.changed}`,
+    );
 
-    const root = await kubectl(kubeconfig, 'get', 'applications.argoproj.io', '-n', 'argocd', `${testPlatform}-root`, '-o', 'jsonpath={.spec.project} {.metadata.labels.app\\.kubernetes\\.io/managed-by}');
+    const root = await kubectl(
+      kubeconfig,
+      'get',
+      'applications.argoproj.io',
+      '-n',
+      'argocd',
+      `${testPlatform}-root`,
+      '-o',
+      'jsonpath={.spec.project} {.metadata.labels.app\\.kubernetes\\.io/managed-by}',
+    );
     assert.equal(root, `${testPlatform} baton`);
     const accounts = await kubectl(kubeconfig, 'get', 'configmap', '-n', 'argocd', 'argocd-cm', '-o', 'jsonpath={.data.accounts\\.baton}');
     assert.equal(accounts, 'apiKey');
-    assert.equal(await sandbox.argoCdVersionWithin(60_000, argoCdVersion), argoCdVersion, "the sandbox runs Argo CD once bootstrap's install is in the cluster");
+    assert.equal(
+      await sandbox.argoCdVersionWithin(60_000, argoCdVersion),
+      argoCdVersion,
+      "the sandbox runs Argo CD once bootstrap's install is in the cluster",
+    );
   });
 
   it('gives the automation ServiceAccount only what the cluster activities need', { timeout: 60_000 }, async () => {
     const token = await secretToken(kubeconfig, 'baton-system', 'baton-automation');
     assert.equal(await tokenCan(kubeconfig, token, 'list', '', 'nodes'), true);
     assert.equal(await tokenCan(kubeconfig, token, 'list', '', 'namespaces'), true);
-    assert.equal(await tokenCan(kubeconfig, token, 'create', 'argoproj.io', 'applications'), false, 'orchestration never writes Applications');
+    assert.equal(
+      await tokenCan(kubeconfig, token, 'create', 'argoproj.io', 'applications'),
+      false,
+      'orchestration never writes Applications',
+    );
     assert.equal(await tokenCan(kubeconfig, token, 'list', '', 'secrets'), false, 'no cluster-wide Secrets');
     assert.equal(await tokenCan(kubeconfig, token, 'delete', '', 'namespaces'), false);
   });
 
-  it('fails with the task and the module message when the manifests are missing, and recovers on a re-run', { timeout: 600_000 }, async () => {
-    const broken = settings(kubeconfig, '/nonexistent/argo-cd/manifests');
-    const failure = await runPlaybook('bootstrap', broken).then(
-      () => assert.fail('bootstrap succeeded without manifests'),
-      (err: unknown) => err,
-    );
-    assert.ok(failure instanceof ApplicationFailure, String(failure));
-    assert.equal(failure.type, failureTypes.playbookFailed);
-    assert.equal(failure.nonRetryable, true);
-    assert.match(failure.message, /^TASK \[argocd : Read the Argo CD install manifests\] failed: .*\/nonexistent\/argo-cd\/manifests\/install\.yaml/);
+  it(
+    'fails with the task and the module message when the manifests are missing, and recovers on a re-run',
+    { timeout: 600_000 },
+    async () => {
+      const broken = settings(kubeconfig, '/nonexistent/argo-cd/manifests');
+      const failure = await runPlaybook('bootstrap', broken).then(
+        () => assert.fail('bootstrap succeeded without manifests'),
+        (err: unknown) => err,
+      );
+      assert.ok(failure instanceof ApplicationFailure, String(failure));
+      assert.equal(failure.type, failureTypes.playbookFailed);
+      assert.equal(failure.nonRetryable, true);
+      assert.match(
+        failure.message,
+        /^TASK \[argocd : Read the Argo CD install manifests\] failed: .*\/nonexistent\/argo-cd\/manifests\/install\.yaml/,
+      );
 
-    const fixed = await runPlaybook('bootstrap');
-    assert.equal(fixed.failed, 0);
-    assert.equal(fixed.changed, 0);
-  });
+      const fixed = await runPlaybook('bootstrap');
+      assert.equal(fixed.failed, 0);
+      assert.equal(fixed.changed, 0);
+    },
+  );
 
   it('stops ansible-playbook and its process group when the activity is cancelled', { timeout: 120_000 }, async () => {
     // A TMPDIR of its own puts a marker on ansible-playbook's command line (its extra-vars file).
@@ -158,7 +188,10 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
       await assert.rejects(running, (err) => err instanceof CancelledFailure);
       assert.ok(group, 'ansible-playbook was found running');
       assert.equal(await groupAlive(group), false, `process group ${group} is gone`);
-      assert.ok(heartbeats.some((h) => /^TASK \[namespaces : .+\] (ok|changed)$/.test(h)), heartbeats.join('\n'));
+      assert.ok(
+        heartbeats.some((h) => /^TASK \[namespaces : .+\] (ok|changed)$/.test(h)),
+        heartbeats.join('\n'),
+      );
       const left = (await readdir(marker)).filter((name) => name.startsWith('baton-ansible-'));
       assert.deepEqual(left, [], 'the extra-vars file is removed');
     } finally {
@@ -171,18 +204,41 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
   it('rotation revokes the bootstrap token (401) and the new token and automation token work', { timeout: 300_000 }, async () => {
     // The operator's part: a bootstrap ServiceAccount and a token for it, handed to the bootstrap layer.
     await kubectl(kubeconfig, 'create', 'serviceaccount', '-n', 'kube-system', 'baton-bootstrap');
-    await kubectl(kubeconfig, 'create', 'clusterrolebinding', 'baton-bootstrap-it', '--clusterrole=cluster-admin', '--serviceaccount=kube-system:baton-bootstrap');
+    await kubectl(
+      kubeconfig,
+      'create',
+      'clusterrolebinding',
+      'baton-bootstrap-it',
+      '--clusterrole=cluster-admin',
+      '--serviceaccount=kube-system:baton-bootstrap',
+    );
     const work = await mkdtemp(join(tmpdir(), 'baton-rotate-'));
     try {
       const tokenSecret = join(work, 'token-secret.json');
-      await writeFile(tokenSecret, JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        type: 'kubernetes.io/service-account-token',
-        metadata: { name: 'baton-bootstrap-initial', namespace: 'kube-system', annotations: { 'kubernetes.io/service-account.name': 'baton-bootstrap' } },
-      }));
+      await writeFile(
+        tokenSecret,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          type: 'kubernetes.io/service-account-token',
+          metadata: {
+            name: 'baton-bootstrap-initial',
+            namespace: 'kube-system',
+            annotations: { 'kubernetes.io/service-account.name': 'baton-bootstrap' },
+          },
+        }),
+      );
       await kubectl(kubeconfig, 'apply', '-f', tokenSecret);
-      await kubectl(kubeconfig, 'wait', 'secret', '-n', 'kube-system', 'baton-bootstrap-initial', '--for=jsonpath={.data.token}', '--timeout=30s');
+      await kubectl(
+        kubeconfig,
+        'wait',
+        'secret',
+        '-n',
+        'kube-system',
+        'baton-bootstrap-initial',
+        '--for=jsonpath={.data.token}',
+        '--timeout=30s',
+      );
       const oldToken = await secretToken(kubeconfig, 'kube-system', 'baton-bootstrap-initial');
       assert.equal((await apiRequest(kubeconfig, oldToken, 'GET', '/api/v1/namespaces/baton-system')).status, 200);
 
@@ -195,11 +251,33 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
       assert.equal(rotated.credentialsRef, 'baton-system/baton-automation');
 
       // The API server caches successful token reviews for 10s: the old token is rejected after that.
-      assert.equal(await statusWithin(20_000, 401, () => apiRequest(kubeconfig, oldToken, 'GET', '/api/v1/namespaces/baton-system')), 401, 'the old bootstrap token is rejected');
-      const current = (await kubectl(kubeconfig, 'get', 'secret', '-n', 'kube-system', '-l', `baton.dev/credential=bootstrap,baton.dev/platform=${testPlatform}`, '-o', 'name')).trim().split('\n');
+      assert.equal(
+        await statusWithin(20_000, 401, () => apiRequest(kubeconfig, oldToken, 'GET', '/api/v1/namespaces/baton-system')),
+        401,
+        'the old bootstrap token is rejected',
+      );
+      const current = (
+        await kubectl(
+          kubeconfig,
+          'get',
+          'secret',
+          '-n',
+          'kube-system',
+          '-l',
+          `baton.dev/credential=bootstrap,baton.dev/platform=${testPlatform}`,
+          '-o',
+          'name',
+        )
+      )
+        .trim()
+        .split('\n');
       assert.equal(current.length, 1, `one bootstrap token: ${current.join(', ')}`);
       const newToken = await secretToken(kubeconfig, 'kube-system', current[0]!.replace('secret/', ''));
-      assert.equal((await apiRequest(kubeconfig, newToken, 'GET', '/api/v1/namespaces/baton-system')).status, 200, 'the new bootstrap token works');
+      assert.equal(
+        (await apiRequest(kubeconfig, newToken, 'GET', '/api/v1/namespaces/baton-system')).status,
+        200,
+        'the new bootstrap token works',
+      );
       const automation = await secretToken(kubeconfig, 'baton-system', 'baton-automation');
       assert.equal((await apiRequest(kubeconfig, automation, 'GET', '/api/v1/nodes')).status, 200, 'the automation token works');
 

@@ -71,7 +71,8 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
 
   after(async () => {
     const activities = createArgoCdActivities(admin);
-    for (const stack of ['good', 'drift', 'broken']) await activity(() => activities.deleteApplication(target(stack))).catch(() => undefined);
+    for (const stack of ['good', 'drift', 'broken'])
+      await activity(() => activities.deleteApplication(target(stack))).catch(() => undefined);
     await env?.teardown();
     await rm(scratch, { recursive: true, force: true });
   });
@@ -95,13 +96,16 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
     const broken = target('broken');
     await activity(() => activities.ensureApplication(broken));
     await activity(() => activities.syncApplication(broken)).catch(() => undefined);
-    await assert.rejects(activity(() => activities.awaitApplicationHealthy(broken)), (err: unknown) => {
-      assert.ok(err instanceof ApplicationFailure, String(err));
-      assert.equal(err.type, failureTypes.applicationFailed, err.message);
-      assert.equal(err.nonRetryable, true);
-      assert.match(err.message, /replicas|two|unmarshal/i, err.message);
-      return true;
-    });
+    await assert.rejects(
+      activity(() => activities.awaitApplicationHealthy(broken)),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplicationFailure, String(err));
+        assert.equal(err.type, failureTypes.applicationFailed, err.message);
+        assert.equal(err.nonRetryable, true);
+        assert.match(err.message, /replicas|two|unmarshal/i, err.message);
+        return true;
+      },
+    );
   });
 
   it('sees drift through the event stream, and self-heal restores the changed resource', async () => {
@@ -132,26 +136,51 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
     const activities = createArgoCdActivities(admin);
     const removed = await activity(() => activities.deleteApplication(target('good')));
     assert.deepEqual(removed, { application: applicationName(platform, environment, 'good'), existed: true, retained: [] });
-    const left = await kubectl('get', 'deployments,services,configmaps', '-n', `${platform}-good`, '-l', 'app.kubernetes.io/instance', '-o', 'name');
+    const left = await kubectl(
+      'get',
+      'deployments,services,configmaps',
+      '-n',
+      `${platform}-good`,
+      '-l',
+      'app.kubernetes.io/instance',
+      '-o',
+      'name',
+    );
     assert.equal(left.trim(), '');
     await assert.rejects(kubectl('get', 'deployment', 'good', '-n', `${platform}-good`), /NotFound|not found/);
-    assert.deepEqual(await activity(() => activities.deleteApplication(target('good'))), { application: applicationName(platform, environment, 'good'), existed: false, retained: [] });
+    assert.deepEqual(await activity(() => activities.deleteApplication(target('good'))), {
+      application: applicationName(platform, environment, 'good'),
+      existed: false,
+      retained: [],
+    });
   });
 
   it('refuses a wrong password and a token without permission with clear, non-retryable errors', async () => {
     const wrongPassword = join(scratch, 'wrong-password');
     await writeFile(wrongPassword, 'not-the-password', { mode: 0o600 });
     const rejected = createArgoCdActivities({ ...admin, credentials: { username: 'admin', passwordFile: wrongPassword } });
-    await assert.rejects(activity(() => rejected.ensureApplication(target('good'))), (err: unknown) => {
-      assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
-      assert.equal(err.type, failureTypes.argoCdUnauthenticated);
-      assert.match(err.message, /account "admin"/);
-      return true;
-    });
+    await assert.rejects(
+      activity(() => rejected.ensureApplication(target('good'))),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
+        assert.equal(err.type, failureTypes.argoCdUnauthenticated);
+        assert.match(err.message, /account "admin"/);
+        return true;
+      },
+    );
 
     // A local account with an API key and no role at all.
     const account = `it${run}`.replace(/[^a-z0-9]/g, '').slice(0, 20);
-    await kubectl('patch', 'configmap', 'argocd-cm', '-n', 'argocd', '--type=merge', '-p', JSON.stringify({ data: { [`accounts.${account}`]: 'apiKey' } }));
+    await kubectl(
+      'patch',
+      'configmap',
+      'argocd-cm',
+      '-n',
+      'argocd',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ data: { [`accounts.${account}`]: 'apiKey' } }),
+    );
     let token = '';
     for (let tries = 0; !token && tries < 30; tries++) {
       token = await adminRequest(status, 'POST', `/api/v1/account/${account}/token`, { name: account })
@@ -162,13 +191,25 @@ describe('the Argo CD activities against real Argo CD in the sandbox', { concurr
     const tokenFile = join(scratch, 'token');
     await writeFile(tokenFile, token, { mode: 0o600 });
     const powerless = createArgoCdActivities({ ...admin, credentials: { tokenFile } });
-    await assert.rejects(activity(() => powerless.ensureApplication(target('good'))), (err: unknown) => {
-      assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
-      assert.equal(err.type, failureTypes.argoCdPermissionDenied);
-      assert.match(err.message, new RegExp(`account "${account}" lacks the permission`));
-      return true;
-    });
-    await kubectl('patch', 'configmap', 'argocd-cm', '-n', 'argocd', '--type=json', '-p', JSON.stringify([{ op: 'remove', path: `/data/accounts.${account}` }]));
+    await assert.rejects(
+      activity(() => powerless.ensureApplication(target('good'))),
+      (err: unknown) => {
+        assert.ok(err instanceof ApplicationFailure && err.nonRetryable, String(err));
+        assert.equal(err.type, failureTypes.argoCdPermissionDenied);
+        assert.match(err.message, new RegExp(`account "${account}" lacks the permission`));
+        return true;
+      },
+    );
+    await kubectl(
+      'patch',
+      'configmap',
+      'argocd-cm',
+      '-n',
+      'argocd',
+      '--type=json',
+      '-p',
+      JSON.stringify([{ op: 'remove', path: `/data/accounts.${account}` }]),
+    );
   });
 
   it('a workflow sees the failure as the stack failing, with the message', async () => {

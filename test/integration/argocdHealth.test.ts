@@ -111,7 +111,9 @@ async function activitySeconds(workflowId: string, activityType: string): Promis
   const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const ms = (event: (typeof events)[number]) => Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
   const scheduled = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
-  const failed = events.find((event) => scheduled && String(event.activityTaskFailedEventAttributes?.scheduledEventId) === String(scheduled.eventId));
+  const failed = events.find(
+    (event) => scheduled && String(event.activityTaskFailedEventAttributes?.scheduledEventId) === String(scheduled.eventId),
+  );
   assert.ok(scheduled && failed, `the history of ${workflowId} has no failed ${activityType}`);
   return (ms(failed) - ms(scheduled)) / 1000;
 }
@@ -125,17 +127,20 @@ function failureOf(err: unknown, type: string): ApplicationFailure {
 
 const chart = (name: string, extra = '') => `apiVersion: v2\nname: ${name}\nversion: 1.0.0\n${extra}`;
 
-describe('the health gate against real Argo CD, Helm and Kubernetes objects in the sandbox', { concurrency: false, timeout: 900_000 }, () => {
-  before(async () => {
-    status = await sandbox();
-    admin = { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile }, project };
-    await upsertOpenProject(status, project);
-    await commitFiles(
-      status.git.path,
-      [
-        {
-          path: `it/${run}/load-balancer/app.yaml`,
-          content: `${deploymentManifest('frontend')}---
+describe(
+  'the health gate against real Argo CD, Helm and Kubernetes objects in the sandbox',
+  { concurrency: false, timeout: 900_000 },
+  () => {
+    before(async () => {
+      status = await sandbox();
+      admin = { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile }, project };
+      await upsertOpenProject(status, project);
+      await commitFiles(
+        status.git.path,
+        [
+          {
+            path: `it/${run}/load-balancer/app.yaml`,
+            content: `${deploymentManifest('frontend')}---
 apiVersion: v1
 kind: Service
 metadata: { name: frontend-external }
@@ -144,10 +149,10 @@ spec:
   selector: { app: frontend }
   ports: [{ port: 80 }]
 `,
-        },
-        {
-          path: `it/${run}/autoscaled/app.yaml`,
-          content: `${deploymentManifest('web')}---
+          },
+          {
+            path: `it/${run}/autoscaled/app.yaml`,
+            content: `${deploymentManifest('web')}---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: { name: web }
@@ -157,111 +162,164 @@ spec:
   maxReplicas: 4
   metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 60 } } }]
 `,
-        },
-        { path: `it/${run}/missing-dependency/Chart.yaml`, content: chart('missing-dependency', 'dependencies:\n  - name: common\n    version: 1.0.0\n    repository: file://../common\n') },
-        { path: `it/${run}/missing-dependency/templates/configmap.yaml`, content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n' },
-        { path: `it/${run}/bad-value/Chart.yaml`, content: chart('bad-value') },
-        { path: `it/${run}/bad-value/values.yaml`, content: 'replicas: 1\n' },
-        { path: `it/${run}/bad-value/values.schema.json`, content: JSON.stringify({ type: 'object', properties: { replicas: { type: 'integer' } } }) },
-        { path: `it/${run}/bad-value/templates/configmap.yaml`, content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { replicas: "{{ .Values.replicas }}" }\n' },
-      ],
-      `health gate tests ${run}`,
-    );
-    env = await startTemporal();
-  });
+          },
+          {
+            path: `it/${run}/missing-dependency/Chart.yaml`,
+            content: chart('missing-dependency', 'dependencies:\n  - name: common\n    version: 1.0.0\n    repository: file://../common\n'),
+          },
+          {
+            path: `it/${run}/missing-dependency/templates/configmap.yaml`,
+            content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n',
+          },
+          { path: `it/${run}/bad-value/Chart.yaml`, content: chart('bad-value') },
+          { path: `it/${run}/bad-value/values.yaml`, content: 'replicas: 1\n' },
+          {
+            path: `it/${run}/bad-value/values.schema.json`,
+            content: JSON.stringify({ type: 'object', properties: { replicas: { type: 'integer' } } }),
+          },
+          {
+            path: `it/${run}/bad-value/templates/configmap.yaml`,
+            content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { replicas: "{{ .Values.replicas }}" }\n',
+          },
+        ],
+        `health gate tests ${run}`,
+      );
+      env = await startTemporal();
+    });
 
-  after(async () => {
-    const activities = createArgoCdActivities(admin);
-    for (const stack of stacks) await activity(() => activities.deleteApplication(target(stack))).catch(() => undefined);
-    // Argo CD leaves the namespaces it created.
-    const namespaces = stacks.map((stack) => target(stack).stack.namespace);
-    await kubectl('delete', 'namespace', '--ignore-not-found', '--wait=false', ...namespaces);
-    await env?.teardown();
-  });
+    after(async () => {
+      const activities = createArgoCdActivities(admin);
+      for (const stack of stacks) await activity(() => activities.deleteApplication(target(stack))).catch(() => undefined);
+      // Argo CD leaves the namespaces it created.
+      const namespaces = stacks.map((stack) => target(stack).stack.namespace);
+      await kubectl('delete', 'namespace', '--ignore-not-found', '--wait=false', ...namespaces);
+      await env?.teardown();
+    });
 
-  it('fails a stack still Progressing at its healthTimeout then, naming what is still progressing', async () => {
-    const healthTimeoutSeconds = 20;
-    const stack = target('load-balancer', { healthTimeout: `${healthTimeoutSeconds}s` });
-    // The production grace: a wait that ran past healthTimeout would end only at the activity's StartToClose, 60 s later.
-    const timeouts = { ...testTimeouts, argoCdCall: '60s', heartbeat: '10s', healthGrace: '60s' };
-    const workflowId = `health-lb-${run}`;
-    const { seconds, failure } = await withWorkers(env, { argocd: createArgoCdActivities(admin) }, (prefix) =>
-      timedFailure(() => env.client.workflow.execute(deployStack, { taskQueue: workflowTaskQueue(prefix), workflowId, args: [{ target: stack, action: 'deploy', taskQueuePrefix: prefix, timeouts }] })),
-    );
-    const upstream = failureOf(failure, failureTypes.applicationNotHealthy);
-    const waited = await activitySeconds(workflowId, 'awaitApplicationHealthy');
-    process.stderr.write(`load-balancer stack failed after ${seconds.toFixed(1)} s, its health wait after ${waited.toFixed(1)} s (healthTimeout ${healthTimeoutSeconds} s)\n`);
-    assert.match(upstream.message, new RegExp(`not Healthy after ${healthTimeoutSeconds}(\\.0)?s`), upstream.message);
-    assert.match(upstream.message, new RegExp(`Service ${platform}-load-balancer/frontend-external: Progressing`), upstream.message);
-    assert.ok(waited >= healthTimeoutSeconds && waited < healthTimeoutSeconds + 10, `the health wait failed after ${waited.toFixed(1)} s`);
-  });
+    it('fails a stack still Progressing at its healthTimeout then, naming what is still progressing', async () => {
+      const healthTimeoutSeconds = 20;
+      const stack = target('load-balancer', { healthTimeout: `${healthTimeoutSeconds}s` });
+      // The production grace: a wait that ran past healthTimeout would end only at the activity's StartToClose, 60 s later.
+      const timeouts = { ...testTimeouts, argoCdCall: '60s', heartbeat: '10s', healthGrace: '60s' };
+      const workflowId = `health-lb-${run}`;
+      const { seconds, failure } = await withWorkers(env, { argocd: createArgoCdActivities(admin) }, (prefix) =>
+        timedFailure(() =>
+          env.client.workflow.execute(deployStack, {
+            taskQueue: workflowTaskQueue(prefix),
+            workflowId,
+            args: [{ target: stack, action: 'deploy', taskQueuePrefix: prefix, timeouts }],
+          }),
+        ),
+      );
+      const upstream = failureOf(failure, failureTypes.applicationNotHealthy);
+      const waited = await activitySeconds(workflowId, 'awaitApplicationHealthy');
+      process.stderr.write(
+        `load-balancer stack failed after ${seconds.toFixed(1)} s, its health wait after ${waited.toFixed(1)} s (healthTimeout ${healthTimeoutSeconds} s)\n`,
+      );
+      assert.match(upstream.message, new RegExp(`not Healthy after ${healthTimeoutSeconds}(\\.0)?s`), upstream.message);
+      assert.match(upstream.message, new RegExp(`Service ${platform}-load-balancer/frontend-external: Progressing`), upstream.message);
+      assert.ok(
+        waited >= healthTimeoutSeconds && waited < healthTimeoutSeconds + 10,
+        `the health wait failed after ${waited.toFixed(1)} s`,
+      );
+    });
 
-  it('fails an autoscaler without a metrics API at once, as Degraded, with its message', async () => {
-    const { seconds, failure } = await timedFailure(() => deploy(target('autoscaled', { healthTimeout: '5m' })));
-    const upstream = failureOf(failure, failureTypes.applicationFailed);
-    assert.match(upstream.message, new RegExp(`HorizontalPodAutoscaler ${platform}-autoscaled/web: Degraded \\(.*metrics`), upstream.message);
-    process.stderr.write(`autoscaled stack failed after ${seconds.toFixed(1)} s (healthTimeout 300 s)\n`);
-    assert.ok(seconds < 90, `failed after ${seconds.toFixed(1)} s`);
-  });
+    it('fails an autoscaler without a metrics API at once, as Degraded, with its message', async () => {
+      const { seconds, failure } = await timedFailure(() => deploy(target('autoscaled', { healthTimeout: '5m' })));
+      const upstream = failureOf(failure, failureTypes.applicationFailed);
+      assert.match(
+        upstream.message,
+        new RegExp(`HorizontalPodAutoscaler ${platform}-autoscaled/web: Degraded \\(.*metrics`),
+        upstream.message,
+      );
+      process.stderr.write(`autoscaled stack failed after ${seconds.toFixed(1)} s (healthTimeout 300 s)\n`);
+      assert.ok(seconds < 90, `failed after ${seconds.toFixed(1)} s`);
+    });
 
-  it("fails a chart whose dependency is missing at once, with Helm's message", async () => {
-    const { seconds, failure } = await timedFailure(() => deploy(target('missing-dependency', { healthTimeout: '5m' })));
-    const upstream = failureOf(failure, failureTypes.applicationFailed);
-    assert.equal(upstream.nonRetryable, true);
-    assert.match(upstream.message, /directory .*common not found|missing in charts\/ directory/, upstream.message);
-    assert.ok(seconds < 60, `failed after ${seconds.toFixed(1)} s`);
-  });
+    it("fails a chart whose dependency is missing at once, with Helm's message", async () => {
+      const { seconds, failure } = await timedFailure(() => deploy(target('missing-dependency', { healthTimeout: '5m' })));
+      const upstream = failureOf(failure, failureTypes.applicationFailed);
+      assert.equal(upstream.nonRetryable, true);
+      assert.match(upstream.message, /directory .*common not found|missing in charts\/ directory/, upstream.message);
+      assert.ok(seconds < 60, `failed after ${seconds.toFixed(1)} s`);
+    });
 
-  it("fails a chart given a bad value at once, with Helm's message, when the Application exists already", async () => {
-    const stack = target('bad-value', { healthTimeout: '5m' });
-    const activities = createArgoCdActivities(admin);
-    await activity(() => activities.ensureApplication(stack));
-    await commitFiles(status.git.path, [{ path: `it/${run}/bad-value/values.yaml`, content: 'replicas: two\n' }], `health gate tests ${run}: a bad value`);
-    const { seconds, failure } = await timedFailure(() => deploy(stack));
-    const upstream = failureOf(failure, failureTypes.applicationFailed);
-    assert.match(upstream.message, /replicas.*(integer|Invalid type)/i, upstream.message);
-    assert.ok(seconds < 60, `failed after ${seconds.toFixed(1)} s`);
-  });
+    it("fails a chart given a bad value at once, with Helm's message, when the Application exists already", async () => {
+      const stack = target('bad-value', { healthTimeout: '5m' });
+      const activities = createArgoCdActivities(admin);
+      await activity(() => activities.ensureApplication(stack));
+      await commitFiles(
+        status.git.path,
+        [{ path: `it/${run}/bad-value/values.yaml`, content: 'replicas: two\n' }],
+        `health gate tests ${run}: a bad value`,
+      );
+      const { seconds, failure } = await timedFailure(() => deploy(stack));
+      const upstream = failureOf(failure, failureTypes.applicationFailed);
+      assert.match(upstream.message, /replicas.*(integer|Invalid type)/i, upstream.message);
+      assert.ok(seconds < 60, `failed after ${seconds.toFixed(1)} s`);
+    });
 
-  it('retries a chart in an unreachable registry, then fails with its address', async () => {
-    const address = `127.0.0.1:${await closedPort()}`;
-    const unreachable = withSource(target('unreachable-registry', { healthTimeout: '20s' }), { repoURL: `${address}/charts`, chart: 'demo', targetRevision: '1.0.0' });
-    const { seconds, failure } = await timedFailure(() => deploy(unreachable));
-    const upstream = failureOf(failure, failureTypes.sourceUnreachable);
-    assert.match(upstream.message, new RegExp(`could not reach ${address} .* in (\\d+) tries over 20(\\.0)?s`), upstream.message);
-    const tries = Number(/in (\d+) tries/.exec(upstream.message)?.[1]);
-    process.stderr.write(`unreachable registry: failed after ${seconds.toFixed(1)} s and ${tries} tries\n`);
-    assert.ok(tries >= 3, upstream.message);
-    assert.ok(seconds >= 20 && seconds < 45, `failed after ${seconds.toFixed(1)} s`);
-  });
+    it('retries a chart in an unreachable registry, then fails with its address', async () => {
+      const address = `127.0.0.1:${await closedPort()}`;
+      const unreachable = withSource(target('unreachable-registry', { healthTimeout: '20s' }), {
+        repoURL: `${address}/charts`,
+        chart: 'demo',
+        targetRevision: '1.0.0',
+      });
+      const { seconds, failure } = await timedFailure(() => deploy(unreachable));
+      const upstream = failureOf(failure, failureTypes.sourceUnreachable);
+      assert.match(upstream.message, new RegExp(`could not reach ${address} .* in (\\d+) tries over 20(\\.0)?s`), upstream.message);
+      const tries = Number(/in (\d+) tries/.exec(upstream.message)?.[1]);
+      process.stderr.write(`unreachable registry: failed after ${seconds.toFixed(1)} s and ${tries} tries\n`);
+      assert.ok(tries >= 3, upstream.message);
+      assert.ok(seconds >= 20 && seconds < 45, `failed after ${seconds.toFixed(1)} s`);
+    });
 
-  it('fetches a chart again once its registry answers, and the stack deploys', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'baton-chart-'));
-    await mkdir(join(folder, 'templates'));
-    await writeFile(join(folder, 'Chart.yaml'), chart(`late-${run}`));
-    await writeFile(join(folder, 'templates/configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { ready: "yes" }\n');
-    const pushed = await pushChart(sandboxConfig({ ...process.env, ...integrationSandboxEnv }), folder);
-    const registryPort = Number(/:(\d+)\//.exec(pushed.repoURL)?.[1]);
-    const port = await closedPort();
-    const repoURL = `127.0.0.1:${port}/charts`;
-    // Argo CD reaches the late registry as it reaches the sandbox's: an OCI Helm repository over plain HTTP.
-    const secret = `health-late-registry-${run}`;
-    const repository = { apiVersion: 'v1', kind: 'Secret', metadata: { name: secret, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'repository' } }, stringData: { type: 'helm', name: secret, url: repoURL, enableOCI: 'true', insecureOCIForceHttp: 'true' } };
-    await writeFile(join(folder, 'repository.json'), JSON.stringify(repository));
-    await kubectl('apply', '-f', join(folder, 'repository.json'));
-    await rm(folder, { recursive: true, force: true });
-    let registry: Server | undefined;
-    const opening = setTimeout(() => void forward(port, registryPort).then((server) => (registry = server)), 5_000);
-    try {
-      const started = performance.now();
-      await deploy(withSource(target('late-registry', { healthTimeout: '90s' }), { repoURL, chart: pushed.chart, targetRevision: pushed.targetRevision }));
-      const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(`late registry: Healthy ${seconds.toFixed(1)} s after the deploy began (the registry answered after 5 s)\n`);
-      assert.equal(await kubectl('get', 'configmap', 'settings', '-n', `${platform}-late-registry`, '-o', 'jsonpath={.data.ready}'), 'yes');
-    } finally {
-      clearTimeout(opening);
-      registry?.close();
-      await kubectl('delete', 'secret', secret, '-n', 'argocd', '--ignore-not-found');
-    }
-  });
-});
+    it('fetches a chart again once its registry answers, and the stack deploys', async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'baton-chart-'));
+      await mkdir(join(folder, 'templates'));
+      await writeFile(join(folder, 'Chart.yaml'), chart(`late-${run}`));
+      await writeFile(
+        join(folder, 'templates/configmap.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { ready: "yes" }\n',
+      );
+      const pushed = await pushChart(sandboxConfig({ ...process.env, ...integrationSandboxEnv }), folder);
+      const registryPort = Number(/:(\d+)\//.exec(pushed.repoURL)?.[1]);
+      const port = await closedPort();
+      const repoURL = `127.0.0.1:${port}/charts`;
+      // Argo CD reaches the late registry as it reaches the sandbox's: an OCI Helm repository over plain HTTP.
+      const secret = `health-late-registry-${run}`;
+      const repository = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: secret, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
+        stringData: { type: 'helm', name: secret, url: repoURL, enableOCI: 'true', insecureOCIForceHttp: 'true' },
+      };
+      await writeFile(join(folder, 'repository.json'), JSON.stringify(repository));
+      await kubectl('apply', '-f', join(folder, 'repository.json'));
+      await rm(folder, { recursive: true, force: true });
+      let registry: Server | undefined;
+      const opening = setTimeout(() => void forward(port, registryPort).then((server) => (registry = server)), 5_000);
+      try {
+        const started = performance.now();
+        await deploy(
+          withSource(target('late-registry', { healthTimeout: '90s' }), {
+            repoURL,
+            chart: pushed.chart,
+            targetRevision: pushed.targetRevision,
+          }),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        process.stderr.write(`late registry: Healthy ${seconds.toFixed(1)} s after the deploy began (the registry answered after 5 s)\n`);
+        assert.equal(
+          await kubectl('get', 'configmap', 'settings', '-n', `${platform}-late-registry`, '-o', 'jsonpath={.data.ready}'),
+          'yes',
+        );
+      } finally {
+        clearTimeout(opening);
+        registry?.close();
+        await kubectl('delete', 'secret', secret, '-n', 'argocd', '--ignore-not-found');
+      }
+    });
+  },
+);

@@ -42,7 +42,13 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
   });
 
   after(async () => {
-    if (token) await argocd('DELETE', `/api/v1/applications/${application}?cascade=true&propagationPolicy=foreground`, undefined, [200, 403, 404]).catch(() => {});
+    if (token)
+      await argocd(
+        'DELETE',
+        `/api/v1/applications/${application}?cascade=true&propagationPolicy=foreground`,
+        undefined,
+        [200, 403, 404],
+      ).catch(() => {});
     if (status) await commitFiles(status.git.path, [{ path: stackPath, content: null }], `Remove ${stackPath}`).catch(() => {});
   });
 
@@ -70,7 +76,8 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
     const showing: string[] = [];
     for (const pid of pids) {
       const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (commandLine.includes(password)) showing.push(`${pid}: ${commandLine.replaceAll('\0', ' ').replaceAll(password, '<password>').slice(0, 120)}`);
+      if (commandLine.includes(password))
+        showing.push(`${pid}: ${commandLine.replaceAll('\0', ' ').replaceAll(password, '<password>').slice(0, 120)}`);
     }
     assert.deepEqual(showing, [], 'processes whose command line holds the Argo CD admin password');
   });
@@ -78,7 +85,11 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
   it('syncs an Application from the sandbox Git repository to Synced and Healthy, follows a new commit, then deletes it with cascade', async () => {
     assert.ok(token, 'logged in');
     const hello = await readFile(new URL('../../manifests/examples/stacks/hello/hello.yaml', import.meta.url), 'utf8');
-    const { revision: first } = await commitFiles(status.git.path, [{ path: `${stackPath}/hello.yaml`, content: hello }], `Add ${stackPath}`);
+    const { revision: first } = await commitFiles(
+      status.git.path,
+      [{ path: `${stackPath}/hello.yaml`, content: hello }],
+      `Add ${stackPath}`,
+    );
     assert.equal(await headRevision(status.git.url), first);
     const started = Date.now();
     await argocd('POST', '/api/v1/applications?upsert=true', {
@@ -114,7 +125,11 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
 
     // argocd-cm's timeout.reconciliation is 10 s: a new commit reaches the cluster without a webhook or a refresh.
     const changed = hello.replace('greeting: Hello from the sandbox', 'greeting: Hello again');
-    const { revision: second } = await commitFiles(status.git.path, [{ path: `${stackPath}/hello.yaml`, content: changed }], `Change ${stackPath}`);
+    const { revision: second } = await commitFiles(
+      status.git.path,
+      [{ path: `${stackPath}/hello.yaml`, content: changed }],
+      `Change ${stackPath}`,
+    );
     const committed = Date.now();
     let greeting: string | undefined;
     while (Date.now() - committed < 45_000) {
@@ -138,7 +153,11 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
     assert.ok(gone, `${application} is deleted`);
     const left = await core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/name=hello' });
     const services = await core.listNamespacedService({ namespace });
-    assert.deepEqual([...left.items, ...services.items].map((item) => item.metadata?.name), [], 'cascade deleted the stack');
+    assert.deepEqual(
+      [...left.items, ...services.items].map((item) => item.metadata?.name),
+      [],
+      'cascade deleted the stack',
+    );
     await core.deleteNamespace({ name: namespace }).catch(() => {});
   });
 });

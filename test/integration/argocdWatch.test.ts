@@ -32,7 +32,11 @@ function kubectl(...args: string[]): Promise<string> {
 
 /** The stack without self-heal: drift stays until the test undoes it. */
 function target(): StackTarget {
-  return sandboxStackTarget(status, { platform, environment, stack, path: `it/${run}/${stack}` }, { sync: { selfHeal: false, prune: true, options: ['CreateNamespace=true'] } });
+  return sandboxStackTarget(
+    status,
+    { platform, environment, stack, path: `it/${run}/${stack}` },
+    { sync: { selfHeal: false, prune: true, options: ['CreateNamespace=true'] } },
+  );
 }
 
 function watched(known: LiveStatus): WatchedApplication {
@@ -40,24 +44,35 @@ function watched(known: LiveStatus): WatchedApplication {
 }
 
 /** Runs an activity as a worker would, so heartbeats and cancellation behave as in production. */
-function activity<T>(call: () => Promise<T>, environment = new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 }, { logger: quiet })): Promise<T> {
+function activity<T>(
+  call: () => Promise<T>,
+  environment = new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 }, { logger: quiet }),
+): Promise<T> {
   return environment.run(call);
 }
 
 /** One watch of the stack's Application, from what the workflow would know of it. */
 function watch(known: LiveStatus, maxWatchMs: number, environment?: MockActivityEnvironment) {
-  return activity(() => createArgoCdActivities(admin).watchPlatformApplications({ applications: [watched(known)], maxWatchMs }), environment);
+  return activity(
+    () => createArgoCdActivities(admin).watchPlatformApplications({ applications: [watched(known)], maxWatchMs }),
+    environment,
+  );
 }
 
 /** Changes the live ConfigMap behind Argo CD's back. */
-const setSetting = (value: string) => kubectl('patch', 'configmap', stack, '-n', namespace, '--type=merge', '-p', JSON.stringify({ data: { setting: value } }));
+const setSetting = (value: string) =>
+  kubectl('patch', 'configmap', stack, '-n', namespace, '--type=merge', '-p', JSON.stringify({ data: { setting: value } }));
 
 describe('the steady-state watch against real Argo CD in the sandbox', { concurrency: false, timeout: 600_000 }, () => {
   before(async () => {
     status = await sandbox();
     admin = { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile }, project };
     await upsertOpenProject(status, project);
-    await commitFiles(status.git.path, [{ path: `it/${run}/${stack}/app.yaml`, content: stackManifest(stack, 'kept') }], `Argo CD watch tests ${run}`);
+    await commitFiles(
+      status.git.path,
+      [{ path: `it/${run}/${stack}/app.yaml`, content: stackManifest(stack, 'kept') }],
+      `Argo CD watch tests ${run}`,
+    );
     const activities = createArgoCdActivities(admin);
     await activity(() => activities.ensureApplication(target()));
     await activity(() => activities.syncApplication(target()));
@@ -80,13 +95,19 @@ describe('the steady-state watch against real Argo CD in the sandbox', { concurr
     await setSetting('changed by hand');
     const { changes } = await drifting;
     assert.equal(changes.length, 1);
-    assert.deepEqual({ ...changes[0], message: undefined }, { stack, application: applicationName(platform, environment, stack), sync: 'OutOfSync', health: 'Healthy', message: undefined });
+    assert.deepEqual(
+      { ...changes[0], message: undefined },
+      { stack, application: applicationName(platform, environment, stack), sync: 'OutOfSync', health: 'Healthy', message: undefined },
+    );
     assert.match(changes[0]!.message, new RegExp(`ConfigMap ${namespace}/${stack}: OutOfSync`), changes[0]!.message);
 
     const recovering = watch({ sync: 'OutOfSync', health: 'Healthy' }, 90_000);
     await setSetting('kept');
     const recovered = await recovering;
-    assert.deepEqual(recovered.changes.map((c) => `${c.health}/${c.sync}`), ['Healthy/Synced']);
+    assert.deepEqual(
+      recovered.changes.map((c) => `${c.health}/${c.sync}`),
+      ['Healthy/Synced'],
+    );
   });
 
   it('ends at once when cancelled', async () => {

@@ -22,7 +22,11 @@ import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbo
 const platform = 'automation-it';
 const automationAccount = 'system:serviceaccount:baton-system:baton-automation';
 const features = { argoEvents: false, argoRollouts: false, kargo: false };
-const crd: ManagedObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'widgets.automation-it.baton.dev' };
+const crd: ManagedObject = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  name: 'widgets.automation-it.baton.dev',
+};
 const scratchNamespace: ManagedObject = { apiVersion: 'v1', kind: 'Namespace', name: 'automation-it-scratch' };
 
 /** A cluster of its own that starts without Argo CD, so bootstrap, rotation and teardown run as in phase 1 and 4. */
@@ -75,7 +79,8 @@ async function withCaFile(): Promise<string> {
 /** Whom the API server takes a kubeconfig for (a SelfSubjectReview made with it). */
 async function authenticatedAs(kubeconfig: string): Promise<string | undefined> {
   const api = loadKubeConfig(kubeconfig).makeApiClient(AuthenticationV1Api);
-  return (await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })).status?.userInfo?.username;
+  return (await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })).status
+    ?.userInfo?.username;
 }
 
 async function applyAsAdmin(manifest: object): Promise<void> {
@@ -132,44 +137,58 @@ describe('the automation credentials handed to the cluster zone', { concurrency:
     assert.equal(await tokenCan(adminKubeconfig, token, 'list', '', 'secrets'), false);
   });
 
-  it('deleteResources acts as the automation ServiceAccount; the orphan check keeps the start kubeconfig', { timeout: 60_000 }, async () => {
-    await applyAsAdmin({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: crd.name, labels: managedLabels(platform) },
-      spec: {
-        group: 'automation-it.baton.dev',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-      },
-    });
-    // Until Established its kind's storage is still starting, and listing it answers 503.
-    await kubectl(adminKubeconfig, 'wait', 'customresourcedefinition', crd.name, '--for=condition=Established', '--timeout=30s');
-    await applyAsAdmin({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: scratchNamespace.name } });
-    const { activities, run, logged } = clusterZone();
+  it(
+    'deleteResources acts as the automation ServiceAccount; the orphan check keeps the start kubeconfig',
+    { timeout: 60_000 },
+    async () => {
+      await applyAsAdmin({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: crd.name, labels: managedLabels(platform) },
+        spec: {
+          group: 'automation-it.baton.dev',
+          scope: 'Namespaced',
+          names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
+        },
+      });
+      // Until Established its kind's storage is still starting, and listing it answers 503.
+      await kubectl(adminKubeconfig, 'wait', 'customresourcedefinition', crd.name, '--for=condition=Established', '--timeout=30s');
+      await applyAsAdmin({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: scratchNamespace.name } });
+      const { activities, run, logged } = clusterZone();
 
-    const orphans = await run(() => activities.findOrphans({ platform }));
-    assert.ok(orphans.some((object) => object.name === crd.name), `the labelled CRD is found: ${orphans.map((o) => o.name).join(', ')}`);
+      const orphans = await run(() => activities.findOrphans({ platform }));
+      assert.ok(
+        orphans.some((object) => object.name === crd.name),
+        `the labelled CRD is found: ${orphans.map((o) => o.name).join(', ')}`,
+      );
 
-    const removed = await run(() => activities.deleteResources({ objects: [crd], timeoutMs: 30_000 }));
-    assert.deepEqual(removed.deleted, [crd]);
-    assert.equal(await kubectl(adminKubeconfig, 'get', 'customresourcedefinition', crd.name, '--ignore-not-found', '-o', 'name'), '');
+      const removed = await run(() => activities.deleteResources({ objects: [crd], timeoutMs: 30_000 }));
+      assert.deepEqual(removed.deleted, [crd]);
+      assert.equal(await kubectl(adminKubeconfig, 'get', 'customresourcedefinition', crd.name, '--ignore-not-found', '-o', 'name'), '');
 
-    // The API names the identity it refused: the ServiceAccount, not the worker's start kubeconfig.
-    const refused = await run(() => activities.deleteResources({ objects: [scratchNamespace], timeoutMs: 10_000 })).then(
-      () => assert.fail('the automation ServiceAccount deleted a namespace'),
-      (err: unknown) => err,
-    );
-    assert.ok(refused instanceof ApplicationFailure, String(refused));
-    assert.equal(refused.type, failureTypes.forbidden);
-    assert.match(refused.message, new RegExp(`User "${automationAccount}" cannot delete resource "namespaces"`));
+      // The API names the identity it refused: the ServiceAccount, not the worker's start kubeconfig.
+      const refused = await run(() => activities.deleteResources({ objects: [scratchNamespace], timeoutMs: 10_000 })).then(
+        () => assert.fail('the automation ServiceAccount deleted a namespace'),
+        (err: unknown) => err,
+      );
+      assert.ok(refused instanceof ApplicationFailure, String(refused));
+      assert.equal(refused.type, failureTypes.forbidden);
+      assert.match(refused.message, new RegExp(`User "${automationAccount}" cannot delete resource "namespaces"`));
 
-    assert.deepEqual(
-      logged.filter((message) => message.startsWith('cluster zone acts as')),
-      [`cluster zone acts as user admin (${adminKubeconfig})`, `cluster zone acts as ${automationAccount} (${automationKubeconfig})`],
-    );
-  });
+      assert.deepEqual(
+        logged.filter((message) => message.startsWith('cluster zone acts as')),
+        [`cluster zone acts as user admin (${adminKubeconfig})`, `cluster zone acts as ${automationAccount} (${automationKubeconfig})`],
+      );
+    },
+  );
 
   it('teardown removes the automation kubeconfig and the zone acts as started again', { timeout: 120_000 }, async () => {
     const removed = await runPlaybook('teardown');

@@ -38,7 +38,10 @@ function deploymentManifest(name: string, replicas: number, extraPodSpec: Record
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }], ...extraPodSpec } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }], ...extraPodSpec },
+      },
     },
   };
 }
@@ -51,7 +54,16 @@ const widgetCrd: KubernetesManifest = {
     group,
     scope: 'Namespaced',
     names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
+        },
+      },
+    ],
   },
 };
 
@@ -61,7 +73,10 @@ function widget(name: string, size: number): KubernetesManifest {
 
 /** A kubeconfig for the sandbox's API server (or another address) with the given bearer token. */
 async function tokenKubeconfig(name: string, token: string, server?: string): Promise<string> {
-  const config = parse(await readFile(kubeconfig, 'utf8')) as { clusters: { cluster: { server: string } }[]; users: { user: { token: string } }[] };
+  const config = parse(await readFile(kubeconfig, 'utf8')) as {
+    clusters: { cluster: { server: string } }[];
+    users: { user: { token: string } }[];
+  };
   const [cluster] = config.clusters;
   const [user] = config.users;
   assert.ok(cluster && user, `${kubeconfig} has a cluster and a user`);
@@ -133,7 +148,11 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
     it('fails the version check for a newer minimum', async () => {
       const report = await activities.preflight({ platform, minKubernetesVersion: 'v1.99.0' });
       assert.equal(report.passed, false);
-      assert.deepEqual(check(report, 'server-version'), { name: 'server-version', passed: false, reason: 'v1.34.4 is older than the minimum v1.99.0' });
+      assert.deepEqual(check(report, 'server-version'), {
+        name: 'server-version',
+        passed: false,
+        reason: 'v1.34.4 is older than the minimum v1.99.0',
+      });
     });
 
     it('fails precisely for a wrong token: the server answers, the credentials are rejected', async () => {
@@ -144,7 +163,8 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       const authenticated = check(report, 'authenticated');
       assert.equal(authenticated.passed, false);
       assert.match(authenticated.reason, /401/);
-      for (const other of report.checks.slice(2)) assert.deepEqual([other.passed, other.reason], [false, 'not checked: the credentials were rejected'], other.name);
+      for (const other of report.checks.slice(2))
+        assert.deepEqual([other.passed, other.reason], [false, 'not checked: the credentials were rejected'], other.name);
     });
 
     it('fails precisely for a ServiceAccount that may only get pods', async () => {
@@ -153,7 +173,12 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
         platform,
         manifests: [
           { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace } },
-          { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: sa, namespace }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'Role',
+            metadata: { name: sa, namespace },
+            rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+          },
           {
             apiVersion: 'rbac.authorization.k8s.io/v1',
             kind: 'RoleBinding',
@@ -183,11 +208,17 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       });
       assert.equal(report.passed, false);
       assert.equal(check(report, 'api-reachable').passed, true);
-      assert.equal(check(report, 'authenticated').reason, `authenticated as system:serviceaccount:${namespace}:${sa} (groups system:serviceaccounts, system:serviceaccounts:${namespace}, system:authenticated)`);
+      assert.equal(
+        check(report, 'authenticated').reason,
+        `authenticated as system:serviceaccount:${namespace}:${sa} (groups system:serviceaccounts, system:serviceaccounts:${namespace}, system:authenticated)`,
+      );
       assert.equal(check(report, 'server-version').passed, true);
       const nodes = check(report, 'nodes-ready');
       assert.equal(nodes.passed, false);
-      assert.match(nodes.reason, /^cannot list nodes: 403 Forbidden: nodes is forbidden: User "system:serviceaccount:.*:pod-reader" cannot list resource "nodes"/);
+      assert.match(
+        nodes.reason,
+        /^cannot list nodes: 403 Forbidden: nodes is forbidden: User "system:serviceaccount:.*:pod-reader" cannot list resource "nodes"/,
+      );
       assert.equal(check(report, `permission get pods in ${namespace}`).passed, true);
       assert.deepEqual(check(report, `permission delete pods in ${namespace}`).passed, false);
       assert.deepEqual(check(report, 'permission create namespaces').passed, false);
@@ -195,7 +226,11 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       const defaults = await reader.preflight({ platform, minKubernetesVersion: '1.30' });
       const permissionChecks = defaults.checks.filter((c) => c.name.startsWith('permission '));
       assert.ok(permissionChecks.length >= 20, 'the default permissions are checked one verb/resource at a time');
-      assert.deepEqual(permissionChecks.filter((c) => c.passed), [], 'none of Baton’s permissions is granted');
+      assert.deepEqual(
+        permissionChecks.filter((c) => c.passed),
+        [],
+        'none of Baton’s permissions is granted',
+      );
     });
 
     it('fails api-reachable, naming the address, where nothing listens; it does not throw', async () => {
@@ -232,10 +267,17 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
 
     it('applies a CRD before its custom resource (given in the other order) and waits for both', async () => {
       const { applied } = await activities.applyManifests({ platform, manifests: [widget('first', 3), widgetCrd] });
-      assert.deepEqual(applied.map((o) => o.kind), ['CustomResourceDefinition', 'Widget']);
+      assert.deepEqual(
+        applied.map((o) => o.kind),
+        ['CustomResourceDefinition', 'Widget'],
+      );
       const result = await activities.awaitReady({ objects: applied, timeoutMs: 30_000 });
       assert.equal(result.ready.length, 2);
-      const stored = await KubernetesObjectApi.makeApiClient(admin).read({ apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'first', namespace } });
+      const stored = await KubernetesObjectApi.makeApiClient(admin).read({
+        apiVersion: `${group}/v1`,
+        kind: 'Widget',
+        metadata: { name: 'first', namespace },
+      });
       assert.deepEqual((stored as unknown as { spec: unknown }).spec, { size: 3 });
       const managers = stored.metadata?.managedFields?.map((field) => field.manager);
       assert.ok(managers?.includes('baton'), `server-side applied by the baton field manager: ${managers?.join(', ')}`);
@@ -247,11 +289,19 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       const failure = await failureOf(activities.applyManifests({ platform, manifests: [bad] }));
       assert.equal(failure.nonRetryable, true);
       assert.equal(failure.type, failureTypes.manifestRejected);
-      assert.equal(failure.message, `Deployment ${namespace}/bad rejected (422 Invalid): Deployment.apps "bad" is invalid: spec.template.metadata.labels: Invalid value: {"app":"bad"}: \`selector\` does not match template \`labels\``);
+      assert.equal(
+        failure.message,
+        `Deployment ${namespace}/bad rejected (422 Invalid): Deployment.apps "bad" is invalid: spec.template.metadata.labels: Invalid value: {"app":"bad"}: \`selector\` does not match template \`labels\``,
+      );
     });
 
     it('rejects a kind the server does not serve, naming it', async () => {
-      const failure = await failureOf(activities.applyManifests({ platform, manifests: [{ apiVersion: 'nothing.example.com/v1', kind: 'Ghost', metadata: { name: 'boo', namespace } }] }));
+      const failure = await failureOf(
+        activities.applyManifests({
+          platform,
+          manifests: [{ apiVersion: 'nothing.example.com/v1', kind: 'Ghost', metadata: { name: 'boo', namespace } }],
+        }),
+      );
       assert.equal(failure.type, failureTypes.unknownKind);
       assert.equal(failure.message, `Ghost ${namespace}/boo: the server does not serve nothing.example.com/v1 Ghost`);
     });
@@ -271,14 +321,26 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
 
   describe('delete and orphans', () => {
     it('reports an object held by a finalizer, then deletes it once released', async () => {
-      const held: KubernetesManifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace, finalizers: ['baton.dev/hold'] }, data: { a: 'b' } };
+      const held: KubernetesManifest = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'held', namespace, finalizers: ['baton.dev/hold'] },
+        data: { a: 'b' },
+      };
       const { applied } = await activities.applyManifests({ platform, manifests: [held] });
       const failure = await failureOf(activities.deleteResources({ objects: applied, timeoutMs: 1_000 }));
       assert.equal(failure.type, failureTypes.deleteTimeout);
-      assert.equal(failure.message, `still present after 1s: ConfigMap ${namespace}/held (held by finalizers baton.dev/hold; deletion in progress)`);
+      assert.equal(
+        failure.message,
+        `still present after 1s: ConfigMap ${namespace}/held (held by finalizers baton.dev/hold; deletion in progress)`,
+      );
       await KubernetesObjectApi.makeApiClient(admin).patch(
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace, finalizers: [] } },
-        undefined, undefined, undefined, undefined, PatchStrategy.MergePatch,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.MergePatch,
       );
       const result = await activities.deleteResources({ objects: applied, timeoutMs: 10_000 });
       assert.deepEqual(result, { deleted: [], alreadyAbsent: applied });
@@ -292,7 +354,10 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
         widget('left-behind', 1),
       ];
       await activities.applyManifests({ platform: orphanPlatform, manifests: planted });
-      await activities.applyManifests({ platform: `someone-else-${run}`, manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-mine', namespace }, data: {} }] });
+      await activities.applyManifests({
+        platform: `someone-else-${run}`,
+        manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-mine', namespace }, data: {} }],
+      });
 
       const found = await activities.findOrphans({ platform: orphanPlatform });
       const expected: ManagedObject[] = [
@@ -307,11 +372,17 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
 
     it('deletes a namespace with its workloads and waits until it is gone', async () => {
       const doomed = `${namespace}-doomed`;
-      const manifests = [namespaceManifest(doomed), { ...deploymentManifest('doomed', 2), metadata: { name: 'doomed', namespace: doomed } }];
+      const manifests = [
+        namespaceManifest(doomed),
+        { ...deploymentManifest('doomed', 2), metadata: { name: 'doomed', namespace: doomed } },
+      ];
       const { applied } = await activities.applyManifests({ platform, manifests });
       await activities.awaitReady({ objects: applied, timeoutMs: 60_000 });
       const started = Date.now();
-      const result = await activities.deleteResources({ objects: [{ apiVersion: 'v1', kind: 'Namespace', name: doomed }], timeoutMs: 90_000 });
+      const result = await activities.deleteResources({
+        objects: [{ apiVersion: 'v1', kind: 'Namespace', name: doomed }],
+        timeoutMs: 90_000,
+      });
       assert.deepEqual(result.deleted, [{ apiVersion: 'v1', kind: 'Namespace', name: doomed }]);
       await assert.rejects(admin.makeApiClient(CoreV1Api).readNamespace({ name: doomed }), (err: { code?: number }) => err.code === 404);
       process.stderr.write(`namespace ${doomed} deleted in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

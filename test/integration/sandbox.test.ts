@@ -48,7 +48,20 @@ async function status(): Promise<{ code: number; status: SandboxStatus }> {
 
 describe('baton sandbox lifecycle', { concurrency: false }, () => {
   before(async () => {
-    for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal', 'argocd', 'kubectl', 'helm', 'kustomize', 'registry']) toolPath(binary);
+    for (const binary of [
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kwok',
+      'temporal',
+      'argocd',
+      'kubectl',
+      'helm',
+      'kustomize',
+      'registry',
+    ])
+      toolPath(binary);
     assert.ok(existsSync('/usr/bin/redis-server'), 'redis-server is installed (apt-get install -y redis-server)');
     stateDir = await mkdtemp(join(tmpdir(), 'baton-sandbox-it-'));
   });
@@ -106,7 +119,9 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
       assert.ok((part.rssMiB ?? 0) > 1, `${part.name} reports its RSS`);
       assert.ok(existsSync(part.log), `${part.name} logs to ${part.log}`);
     }
-    process.stderr.write(`cold start ${current.coldStartSeconds}s; RSS ${current.parts.map((p) => `${p.name} ${p.rssMiB} MiB`).join(', ')}\n`);
+    process.stderr.write(
+      `cold start ${current.coldStartSeconds}s; RSS ${current.parts.map((p) => `${p.name} ${p.rssMiB} MiB`).join(', ')}\n`,
+    );
   });
 
   it('shows a killed part as not running, and up starts it again', async () => {
@@ -119,8 +134,14 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
 
     assert.equal(after.code, 1, 'status exits 1 when a part is not running');
     const dead = after.status.parts.find((part) => part.name === 'kube-scheduler');
-    assert.deepEqual({ pid: dead?.pid, running: dead?.running, rssMiB: dead?.rssMiB }, { pid: scheduler.pid, running: false, rssMiB: null });
-    assert.deepEqual(after.status.parts.filter((part) => !part.running).map((part) => part.name), ['kube-scheduler']);
+    assert.deepEqual(
+      { pid: dead?.pid, running: dead?.running, rssMiB: dead?.rssMiB },
+      { pid: scheduler.pid, running: false, rssMiB: null },
+    );
+    assert.deepEqual(
+      after.status.parts.filter((part) => !part.running).map((part) => part.name),
+      ['kube-scheduler'],
+    );
     assert.equal(after.status.running, false);
 
     const text = await baton('status');
@@ -135,10 +156,17 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
   it('refuses to change the Argo CD mode of a cluster that exists, naming the command that does', async () => {
     const current = await status();
     assert.equal(current.status.argocd.mode, 'preinstalled');
-    assert.equal(current.status.parts.some((part) => part.name === 'argocd-supervisor'), false, 'no supervisor when Argo CD is preinstalled');
+    assert.equal(
+      current.status.parts.some((part) => part.name === 'argocd-supervisor'),
+      false,
+      'no supervisor when Argo CD is preinstalled',
+    );
     const refused = await baton('up', '--no-build', '--argocd', 'bootstrap');
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /runs Argo CD preinstalled; bootstrap needs an empty cluster: `baton sandbox wipe-cluster --yes --argocd bootstrap`/);
+    assert.match(
+      refused.stderr,
+      /runs Argo CD preinstalled; bootstrap needs an empty cluster: `baton sandbox wipe-cluster --yes --argocd bootstrap`/,
+    );
     const unknown = await baton('up', '--no-build', '--argocd', 'later');
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /argument 'later' is invalid. Allowed choices are preinstalled, bootstrap/);
@@ -160,11 +188,17 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     const down = await baton('down');
     assert.equal(down.code, 0, down.stderr);
     assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 11, down.stdout);
-    assert.deepEqual(processesMentioning(sandboxCommands(sandboxConfig({ ...process.env, BATON_SANDBOX_DIR: stateDir })), `${stateDir}/`), []);
+    assert.deepEqual(
+      processesMentioning(sandboxCommands(sandboxConfig({ ...process.env, BATON_SANDBOX_DIR: stateDir })), `${stateDir}/`),
+      [],
+    );
     for (const pid of before) assert.equal(alive(pid ?? 0), false, `pid ${pid} is gone`);
     const { code, status: stopped } = await status();
     assert.equal(code, 1);
-    assert.deepEqual(stopped.parts.filter((part) => part.running), []);
+    assert.deepEqual(
+      stopped.parts.filter((part) => part.running),
+      [],
+    );
     assert.equal(stopped.kubernetes.version, null);
     assert.equal(stopped.argocd.version, null);
   });

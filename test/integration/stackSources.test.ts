@@ -42,18 +42,23 @@ function target(name: string): StackTarget {
 const files = [
   { path: `${dir}/kustomize/base/kustomization.yaml`, content: 'resources: [web.yaml, settings.yaml]\n' },
   { path: `${dir}/kustomize/base/web.yaml`, content: deploymentManifest('web', 'settings') },
-  { path: `${dir}/kustomize/base/settings.yaml`, content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { level: info }\n' },
+  {
+    path: `${dir}/kustomize/base/settings.yaml`,
+    content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { level: info }\n',
+  },
   { path: `${dir}/kustomize/overlays/dev/kustomization.yaml`, content: 'resources: [../../base]\nlabels: [{ pairs: { tier: dev } }]\n' },
   {
     path: `${dir}/kustomize/components/debug/kustomization.yaml`,
-    content: 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - patch: |-\n      apiVersion: v1\n      kind: ConfigMap\n      metadata: { name: settings }\n      data: { level: debug }\n',
+    content:
+      'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - patch: |-\n      apiVersion: v1\n      kind: ConfigMap\n      metadata: { name: settings }\n      data: { level: debug }\n',
   },
   { path: `${dir}/chart/Chart.yaml`, content: 'apiVersion: v2\nname: greeting\nversion: 0.1.0\n' },
   { path: `${dir}/chart/values.yaml`, content: 'greeting: hello\nreplicas: 1\n' },
   { path: `${dir}/chart/values-dev.yaml`, content: 'greeting: hello from dev\n' },
   {
     path: `${dir}/chart/templates/greeting.yaml`,
-    content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Release.Name }}-greeting }\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  replicas: {{ .Values.replicas | quote }}\n',
+    content:
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Release.Name }}-greeting }\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  replicas: {{ .Values.replicas | quote }}\n',
   },
   { path: `${dir}/values/greeting.yaml`, content: 'greeting: hello from the values repository\n' },
 ];
@@ -93,7 +98,11 @@ spec:
     await adminRequest(status, 'POST', '/api/v1/projects?upsert=true', {
       project: {
         metadata: { name: platform },
-        spec: { sourceRepos: platformSourceRepos(spec), destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
+        spec: {
+          sourceRepos: platformSourceRepos(spec),
+          destinations: [{ server: '*', namespace: '*' }],
+          clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+        },
       },
       upsert: true,
     });
@@ -103,7 +112,12 @@ spec:
     const activities = createArgoCdActivities(admin);
     for (const stack of stacks) await activity(() => activities.deleteApplication(target(stack.name))).catch(() => undefined);
     if (status) await adminRequest(status, 'DELETE', `/api/v1/projects/${platform}`).catch(() => undefined);
-    if (status) await commitFiles(status.git.path, files.map((f) => ({ path: f.path, content: null })), `Remove stack source tests ${run}`).catch(() => undefined);
+    if (status)
+      await commitFiles(
+        status.git.path,
+        files.map((f) => ({ path: f.path, content: null })),
+        `Remove stack source tests ${run}`,
+      ).catch(() => undefined);
   });
 
   async function deploy(name: string) {
@@ -114,7 +128,9 @@ spec:
   }
 
   async function application(name: string): Promise<{ status?: { sourceType?: string; sourceTypes?: string[] } }> {
-    return (await adminRequest(status, 'GET', `/api/v1/applications/${applicationName(platform, environment, name)}`)) as { status?: { sourceType?: string; sourceTypes?: string[] } };
+    return (await adminRequest(status, 'GET', `/api/v1/applications/${applicationName(platform, environment, name)}`)) as {
+      status?: { sourceType?: string; sourceTypes?: string[] };
+    };
   }
 
   it('deploys a Kustomize overlay with the namePrefix, component and image override from the stack', async () => {
@@ -122,26 +138,53 @@ spec:
     assert.equal(health.health, 'Healthy');
     assert.equal((await application('overlay')).status?.sourceType, 'Kustomize');
     const namespace = target('overlay').stack.namespace;
-    assert.equal(await kubectl('get', 'configmap', 'dev-settings', '-n', namespace, '-o', 'jsonpath={.data.level}'), 'debug', 'the component patched the base');
-    assert.equal(await kubectl('get', 'configmap', 'dev-settings', '-n', namespace, '-o', 'jsonpath={.metadata.labels.tier}'), 'dev', "the overlay's label");
-    assert.equal(await kubectl('get', 'deployment', 'dev-web', '-n', namespace, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'), 'registry.k8s.io/pause:3.9');
+    assert.equal(
+      await kubectl('get', 'configmap', 'dev-settings', '-n', namespace, '-o', 'jsonpath={.data.level}'),
+      'debug',
+      'the component patched the base',
+    );
+    assert.equal(
+      await kubectl('get', 'configmap', 'dev-settings', '-n', namespace, '-o', 'jsonpath={.metadata.labels.tier}'),
+      'dev',
+      "the overlay's label",
+    );
+    assert.equal(
+      await kubectl('get', 'deployment', 'dev-web', '-n', namespace, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'),
+      'registry.k8s.io/pause:3.9',
+    );
   });
 
   it('deploys a Helm chart from a Git path with its values file and parameters', async () => {
     await deploy('chart');
     assert.equal((await application('chart')).status?.sourceType, 'Helm');
-    const data = JSON.parse(await kubectl('get', 'configmap', 'hi-greeting', '-n', target('chart').stack.namespace, '-o', 'jsonpath={.data}')) as Record<string, string>;
+    const data = JSON.parse(
+      await kubectl('get', 'configmap', 'hi-greeting', '-n', target('chart').stack.namespace, '-o', 'jsonpath={.data}'),
+    ) as Record<string, string>;
     assert.deepEqual(data, { greeting: 'hello from dev', replicas: '3' });
   });
 
   it('deploys a multi-source Application: the chart takes its values from the source with ref: values', async () => {
     await deploy('multi');
     assert.equal((await application('multi')).status?.sourceTypes?.[0], 'Helm');
-    assert.equal(await kubectl('get', 'configmap', 'multi-greeting', '-n', target('multi').stack.namespace, '-o', 'jsonpath={.data.greeting}'), 'hello from the values repository');
+    assert.equal(
+      await kubectl('get', 'configmap', 'multi-greeting', '-n', target('multi').stack.namespace, '-o', 'jsonpath={.data.greeting}'),
+      'hello from the values repository',
+    );
   });
 
   it('refuses a source outside the AppProject: sourceRepos lists only the platform repositories', async () => {
-    const outside = { ...target('overlay'), stack: { ...target('overlay').stack, name: 'outside', source: { repoURL: 'https://127.0.0.1:1/elsewhere.git', path: '.', targetRevision: 'HEAD' }, sources: undefined } };
-    await assert.rejects(activity(() => createArgoCdActivities(admin).ensureApplication(outside)), /not permitted in project/);
+    const outside = {
+      ...target('overlay'),
+      stack: {
+        ...target('overlay').stack,
+        name: 'outside',
+        source: { repoURL: 'https://127.0.0.1:1/elsewhere.git', path: '.', targetRevision: 'HEAD' },
+        sources: undefined,
+      },
+    };
+    await assert.rejects(
+      activity(() => createArgoCdActivities(admin).ensureApplication(outside)),
+      /not permitted in project/,
+    );
   });
 });

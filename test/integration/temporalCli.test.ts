@@ -49,7 +49,10 @@ const used = new Set<string[]>();
 
 /** The one README example of `temporal workflow <subcommand>` (with `--name <name>`). */
 function example(subcommand: string, name?: string): string[] {
-  const found = examples.filter((args) => args.slice(1).join(' ').startsWith(`workflow ${subcommand} `) && (name === undefined || args[args.indexOf('--name') + 1] === name));
+  const found = examples.filter(
+    (args) =>
+      args.slice(1).join(' ').startsWith(`workflow ${subcommand} `) && (name === undefined || args[args.indexOf('--name') + 1] === name),
+  );
   assert.equal(found.length, 1, `one README example of temporal workflow ${subcommand} ${name ?? ''}`);
   used.add(found[0]!);
   return found[0]!;
@@ -58,7 +61,10 @@ function example(subcommand: string, name?: string): string[] {
 /** Runs an example with the real temporal binary, pointed at this test's server instead of the sandbox. */
 async function temporal(args: string[]): Promise<string> {
   assert.equal(args[args.indexOf('--address') + 1], sandboxAddress, `the example talks to the sandbox: ${args.join(' ')}`);
-  const { stdout } = await run(toolPath('temporal'), args.slice(1).map((a) => (a === sandboxAddress ? env.address : a)));
+  const { stdout } = await run(
+    toolPath('temporal'),
+    args.slice(1).map((a) => (a === sandboxAddress ? env.address : a)),
+  );
   return stdout;
 }
 
@@ -96,7 +102,11 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
     assert.deepEqual(failed.phase, { number: 2, name: 'orchestration' });
     assert.deepEqual(
       failed.stacks.map((s) => [s.name, s.status]),
-      [['crds', 'healthy'], ['cert-manager', 'failed'], ['ingress', 'blocked']],
+      [
+        ['crds', 'healthy'],
+        ['cert-manager', 'failed'],
+        ['ingress', 'blocked'],
+      ],
     );
     assert.match(failed.stacks[1]!.message ?? '', /Degraded/);
 
@@ -122,7 +132,14 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
     assert.equal(final.outcome, 'torn-down');
     assert.deepEqual(
       final.ledger.map((e) => `${e.from}->${e.to}`),
-      ['external->bootstrap', 'bootstrap->orchestration', 'orchestration->deployment', 'deployment->orchestration', 'orchestration->bootstrap', 'bootstrap->external'],
+      [
+        'external->bootstrap',
+        'bootstrap->orchestration',
+        'orchestration->deployment',
+        'deployment->orchestration',
+        'orchestration->bootstrap',
+        'bootstrap->external',
+      ],
     );
   });
 
@@ -143,11 +160,19 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
     failingStacks.add('cert-manager');
     const started = await temporal(example('start'));
     const runId = /RunId\s+(\S+)/.exec(started)?.[1];
-    await eventually('cert-manager failing', async () => ((await queryState()).stacks.find((s) => s.name === 'cert-manager')?.status === 'failed' ? true : undefined));
+    await eventually('cert-manager failing', async () =>
+      (await queryState()).stacks.find((s) => s.name === 'cert-manager')?.status === 'failed' ? true : undefined,
+    );
     // The open run's own transfers have their reasons only in its ledger: the report asks the run.
     const { stdout: report } = await baton('report', workflowId);
-    assert.match(report, /^\| platform \| external \| bootstrap \| \S+ \| preflight passed; the bootstrap layer installs Argo CD and the automation credentials \| accepted \|$/m);
-    assert.match(report, /^\| platform \| bootstrap \| orchestration \| \S+ \| Argo CD \S+ is operational and the bootstrap credentials are rotated \| accepted \|$/m);
+    assert.match(
+      report,
+      /^\| platform \| external \| bootstrap \| \S+ \| preflight passed; the bootstrap layer installs Argo CD and the automation credentials \| accepted \|$/m,
+    );
+    assert.match(
+      report,
+      /^\| platform \| bootstrap \| orchestration \| \S+ \| Argo CD \S+ is operational and the bootstrap credentials are rotated \| accepted \|$/m,
+    );
     const answer = await temporal(example('update execute', 'abort'));
     assert.match(answer, /abort accepted/);
     const final = (await env.client.workflow.getHandle(workflowId, runId).result()) as LifecycleState;
@@ -155,6 +180,9 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
   });
 
   it('ran every example of the README section', () => {
-    assert.deepEqual(examples.filter((args) => !used.has(args)).map((args) => args.join(' ')), []);
+    assert.deepEqual(
+      examples.filter((args) => !used.has(args)).map((args) => args.join(' ')),
+      [],
+    );
   });
 });

@@ -13,7 +13,11 @@ const run = promisify(execFile);
 export const testPlatform = 'ansible-it';
 
 /** The bootstrap layer's settings against the sandbox: its cluster, Argo CD's pinned manifests and its Argo CD API. */
-export function settingsFor(kubeconfig: string, argocdManifestsDir: string, argocd: { url: string; passwordFile: string }): AnsibleSettings {
+export function settingsFor(
+  kubeconfig: string,
+  argocdManifestsDir: string,
+  argocd: { url: string; passwordFile: string },
+): AnsibleSettings {
   return {
     kubeconfig,
     argocdManifestsDir,
@@ -57,14 +61,24 @@ export async function writeTokenKubeconfig(adminKubeconfig: string, token: strin
 }
 
 /** Sends one request to the API server with a bearer token; resolves with the status code and body. */
-export function apiRequest(kubeconfig: string, token: string, method: string, path: string, body?: object): Promise<{ status: number; body: string }> {
+export function apiRequest(
+  kubeconfig: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: object,
+): Promise<{ status: number; body: string }> {
   const { server, ca } = apiServer(kubeconfig);
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, server), { method, ca, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, timeout: 10_000 }, (res) => {
-      let data = '';
-      res.on('data', (chunk: Buffer) => (data += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-    });
+    const req = request(
+      new URL(path, server),
+      { method, ca, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, timeout: 10_000 },
+      (res) => {
+        let data = '';
+        res.on('data', (chunk: Buffer) => (data += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on('error', reject);
     req.end(body ? JSON.stringify(body) : undefined);

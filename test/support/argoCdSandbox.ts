@@ -7,8 +7,18 @@ import type { SandboxStatus } from '../../src/sandbox/index.js';
 export async function adminRequest(status: SandboxStatus, method: string, path: string, body?: unknown): Promise<unknown> {
   const password = (await readFile(status.argocd.passwordFile, 'utf8')).trim();
   const json = { 'Content-Type': 'application/json' };
-  const session = (await (await fetch(`${status.argocd.url}/api/v1/session`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'admin', password }) })).json()) as { token: string };
-  const response = await fetch(`${status.argocd.url}${path}`, { method, headers: { ...json, Authorization: `Bearer ${session.token}` }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const session = (await (
+    await fetch(`${status.argocd.url}/api/v1/session`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ username: 'admin', password }),
+    })
+  ).json()) as { token: string };
+  const response = await fetch(`${status.argocd.url}${path}`, {
+    method,
+    headers: { ...json, Authorization: `Bearer ${session.token}` },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await response.text();
   assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : {};

@@ -52,7 +52,11 @@ export function activityDoubles(options: DoubleOptions = {}) {
     options.onCall?.(call);
   };
   const traced =
-    <A extends unknown[], R>(activity: string, body: (...args: A) => Promise<R>, stackOf: (...args: A) => string | undefined = () => undefined) =>
+    <A extends unknown[], R>(
+      activity: string,
+      body: (...args: A) => Promise<R>,
+      stackOf: (...args: A) => string | undefined = () => undefined,
+    ) =>
     async (...args: A): Promise<R> => {
       record(activity, 'start', stackOf(...args));
       const result = await body(...args);
@@ -115,7 +119,11 @@ export function activityDoubles(options: DoubleOptions = {}) {
       try {
         while (Date.now() < deadline) {
           for (const watched of applications) {
-            const live = options.liveApplications?.get(watched.stack) ?? { sync: 'Synced', health: 'Healthy', message: `${watched.application}: Healthy/Synced` };
+            const live = options.liveApplications?.get(watched.stack) ?? {
+              sync: 'Synced',
+              health: 'Healthy',
+              message: `${watched.application}: Healthy/Synced`,
+            };
             if (live.sync !== watched.known.sync || live.health !== watched.known.health) {
               return { changes: [{ stack: watched.stack, application: watched.application, ...live }] };
             }
@@ -140,7 +148,8 @@ export function activityDoubles(options: DoubleOptions = {}) {
     /** Completed calls of one activity, per stack. */
     completions(activity: string): Map<string, number> {
       const counts = new Map<string, number>();
-      for (const c of calls) if (c.activity === activity && c.phase === 'end' && c.stack) counts.set(c.stack, (counts.get(c.stack) ?? 0) + 1);
+      for (const c of calls)
+        if (c.activity === activity && c.phase === 'end' && c.stack) counts.set(c.stack, (counts.get(c.stack) ?? 0) + 1);
       return counts;
     },
   };

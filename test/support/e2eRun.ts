@@ -68,7 +68,10 @@ export async function startE2eRun(sandbox: EmptyClusterSandbox, prefix: string):
   const state = async (workflowId: string) => JSON.parse(await baton('status', workflowId, '--json')) as LifecycleState;
   return {
     baton,
-    kubectl: (...args) => exec(toolPath('kubectl'), ['--kubeconfig', status.kubeconfig, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }).then((out) => out.stdout),
+    kubectl: (...args) =>
+      exec(toolPath('kubectl'), ['--kubeconfig', status.kubeconfig, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }).then(
+        (out) => out.stdout,
+      ),
     state,
     stateWhen: async (workflowId, predicate, limitMs) => {
       const deadline = Date.now() + limitMs;

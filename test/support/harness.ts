@@ -50,7 +50,12 @@ export async function withWorkers<T>(
   }
 }
 
-export function startLifecycle(client: Client, prefix: string, input: Omit<LifecycleInput, 'taskQueuePrefix'>, workflowId = uniqueName('lifecycle')) {
+export function startLifecycle(
+  client: Client,
+  prefix: string,
+  input: Omit<LifecycleInput, 'taskQueuePrefix'>,
+  workflowId = uniqueName('lifecycle'),
+) {
   return client.workflow.start(platformLifecycle, {
     taskQueue: workflowTaskQueue(prefix),
     workflowId,
@@ -75,7 +80,11 @@ export async function waitForState(
 }
 
 /** Polls the doubles' records until one matches; fails after the limit. */
-export async function waitForCall(calls: ActivityCall[], predicate: (call: ActivityCall) => boolean, limitMs = 10_000): Promise<ActivityCall> {
+export async function waitForCall(
+  calls: ActivityCall[],
+  predicate: (call: ActivityCall) => boolean,
+  limitMs = 10_000,
+): Promise<ActivityCall> {
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
     const call = calls.find(predicate);

@@ -10,7 +10,9 @@ export const realstacksDir = join(repoRoot, '../shared/realstacks');
 /** Fails, naming the folder, when the upstream charts are not there. */
 export function requireRealstacks(): void {
   if (!existsSync(join(realstacksDir, 'README.md'))) {
-    throw new Error(`${realstacksDir} (../shared/realstacks from the repository) is missing: it holds the unmodified upstream charts this test deploys; put them there (its README lists each chart's origin and commit)`);
+    throw new Error(
+      `${realstacksDir} (../shared/realstacks from the repository) is missing: it holds the unmodified upstream charts this test deploys; put them there (its README lists each chart's origin and commit)`,
+    );
   }
 }
 
@@ -21,7 +23,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** The folder of the chart named `name` (its Chart.yaml's folder name), at the top or one level down. */
 export async function realstacksChart(name: string): Promise<string> {
-  for (const candidate of [join(realstacksDir, name), ...(await readdir(realstacksDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(realstacksDir, e.name, name))]) {
+  for (const candidate of [
+    join(realstacksDir, name),
+    ...(await readdir(realstacksDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(realstacksDir, e.name, name)),
+  ]) {
     if (existsSync(join(candidate, 'Chart.yaml'))) return candidate;
   }
   throw new Error(`no chart ${name} in ${realstacksDir}: expected ${name}/Chart.yaml or <group>/${name}/Chart.yaml`);

@@ -1,7 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxConfig, sandboxDown, sandboxStatus, sandboxUp, shiftedPorts, type SandboxConfig, type SandboxStatus } from '../../src/sandbox/index.js';
+import {
+  sandboxConfig,
+  sandboxDown,
+  sandboxStatus,
+  sandboxUp,
+  shiftedPorts,
+  type SandboxConfig,
+  type SandboxStatus,
+} from '../../src/sandbox/index.js';
 import { repoRoot } from './tools.js';
 
 /**
@@ -57,7 +65,12 @@ export interface EmptyClusterSandbox {
  * mode: phase 1 installs Argo CD into an empty cluster, and teardown can be compared with that cluster.
  */
 export async function emptyClusterSandbox(): Promise<EmptyClusterSandbox> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...shiftedPorts(12_000), BATON_SANDBOX_ARGOCD: 'bootstrap', BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-empty-')) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...shiftedPorts(12_000),
+    BATON_SANDBOX_ARGOCD: 'bootstrap',
+    BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-empty-')),
+  };
   const config = sandboxConfig(env);
   const status = await sandboxUp(config, progress);
   return {

@@ -57,7 +57,7 @@ export const twoBranches = [
 /** A random DAG: each stack depends on up to `fanIn` earlier ones, drawn from a seeded generator. */
 export function randomDag(count: number, fanIn: number, seed: number): { name: string; dependsOn: string[] }[] {
   let x = seed;
-  const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: count }, (_, i) => {
     const deps = new Set<string>();
     const wanted = i === 0 ? 0 : Math.floor(next() * (fanIn + 1));

@@ -10,7 +10,8 @@ import { activityDoubles } from './doubles.js';
 import { workflowBundle } from './temporal.js';
 
 const { TEMPORAL_ADDRESS, BATON_TEST_PREFIX, BATON_TEST_CALLS } = process.env;
-if (!TEMPORAL_ADDRESS || !BATON_TEST_PREFIX || !BATON_TEST_CALLS) throw new Error('TEMPORAL_ADDRESS, BATON_TEST_PREFIX and BATON_TEST_CALLS are required');
+if (!TEMPORAL_ADDRESS || !BATON_TEST_PREFIX || !BATON_TEST_CALLS)
+  throw new Error('TEMPORAL_ADDRESS, BATON_TEST_PREFIX and BATON_TEST_CALLS are required');
 
 installRuntimeLogger('ERROR');
 const doubles = activityDoubles({

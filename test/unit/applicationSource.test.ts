@@ -19,7 +19,9 @@ async function recordedSpecs(): Promise<{ file: string; spec: unknown }[]> {
   const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json')).sort();
   return Promise.all(
     files.map(async (file) => {
-      const history = JSON.parse(await readFile(`${historiesDir}/${file}`, 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[] };
+      const history = JSON.parse(await readFile(`${historiesDir}/${file}`, 'utf8')) as {
+        events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[];
+      };
       const payload = history.events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!.data;
       return { file, spec: (JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { spec: unknown }).spec };
     }),
@@ -36,19 +38,34 @@ describe("a stack's Application", () => {
       const { spec } = validated;
       for (const [i, app] of applications(spec).entries()) {
         const stack = spec.spec.stacks[i]!;
-        assert.deepEqual(app.spec.source, { repoURL: spec.spec.source.repoURL, path: stack.path ?? `stacks/${stack.name}`, targetRevision: spec.spec.source.targetRevision }, `${file}: ${stack.name}`);
+        assert.deepEqual(
+          app.spec.source,
+          {
+            repoURL: spec.spec.source.repoURL,
+            path: stack.path ?? `stacks/${stack.name}`,
+            targetRevision: spec.spec.source.targetRevision,
+          },
+          `${file}: ${stack.name}`,
+        );
         assert.equal('sources' in app.spec, false, `${file}: ${stack.name} has no sources`);
       }
     }
   });
 
   it('is the whole manifest it was for a path-only stack', () => {
-    const spec = parsePlatformSpec('apiVersion: baton/v1alpha1\nkind: Platform\nmetadata: { name: demo }\nspec:\n  source: { repoURL: file:///srv/platform.git, targetRevision: main }\n  stacks:\n    - { name: web, path: apps/web }\n');
+    const spec = parsePlatformSpec(
+      'apiVersion: baton/v1alpha1\nkind: Platform\nmetadata: { name: demo }\nspec:\n  source: { repoURL: file:///srv/platform.git, targetRevision: main }\n  stacks:\n    - { name: web, path: apps/web }\n',
+    );
     assert.deepEqual(applications(spec)[0], {
       metadata: {
         name: 'demo-dev-web',
         namespace: 'argocd',
-        labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/platform': 'demo', 'baton.dev/environment': 'dev', 'baton.dev/stack': 'web' },
+        labels: {
+          'app.kubernetes.io/managed-by': 'baton',
+          'baton.dev/platform': 'demo',
+          'baton.dev/environment': 'dev',
+          'baton.dev/stack': 'web',
+        },
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {
@@ -107,7 +124,13 @@ spec:
         repoURL: registry,
         chart: 'grafana',
         targetRevision: '10.1.0',
-        helm: { releaseName: 'grafana', valueFiles: ['$values/values/grafana.yaml'], valuesObject: { adminUser: 'admin' }, parameters: [{ name: 'replicas', value: '1' }], skipCrds: true },
+        helm: {
+          releaseName: 'grafana',
+          valueFiles: ['$values/values/grafana.yaml'],
+          valuesObject: { adminUser: 'admin' },
+          parameters: [{ name: 'replicas', value: '1' }],
+          skipCrds: true,
+        },
       },
       { repoURL: 'file:///srv/platform.git', ref: 'values', targetRevision: 'main' },
     ]);
@@ -124,16 +147,38 @@ spec:
     const earlierStack: Record<string, unknown> = { ...stack!, path: 'stacks/overlay' };
     delete earlierStack.source;
     delete earlierStack.sources;
-    const earlier = { platform: 'demo', environment: 'dev', stack: earlierStack, source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' } };
+    const earlier = {
+      platform: 'demo',
+      environment: 'dev',
+      stack: earlierStack,
+      source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' },
+    };
     const target = earlier as unknown as Parameters<typeof stackApplication>[0];
-    assert.deepEqual(stackApplication(target, settings).spec.source, { repoURL: 'file:///srv/platform.git', path: 'stacks/overlay', targetRevision: 'main' });
+    assert.deepEqual(stackApplication(target, settings).spec.source, {
+      repoURL: 'file:///srv/platform.git',
+      path: 'stacks/overlay',
+      targetRevision: 'main',
+    });
     assert.equal(syncRevision(target), 'main');
   });
 
   it("gives the bootstrap playbooks the repositories the platform's AppProject allows", () => {
     const ansible = { kubeconfig: '/k', argocdManifestsDir: '/m' };
-    const run = { playbook: 'bootstrap' as const, platform: 'demo', environment: 'dev', features: {}, source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' } };
-    assert.deepEqual(playbookVars(ansible, { ...run, sourceRepos: ['file:///srv/platform.git', registry] }).baton_source_repos, ['file:///srv/platform.git', registry]);
-    assert.deepEqual(playbookVars(ansible, run).baton_source_repos, ['file:///srv/platform.git'], 'a run recorded before sources: the platform repository alone');
+    const run = {
+      playbook: 'bootstrap' as const,
+      platform: 'demo',
+      environment: 'dev',
+      features: {},
+      source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' },
+    };
+    assert.deepEqual(playbookVars(ansible, { ...run, sourceRepos: ['file:///srv/platform.git', registry] }).baton_source_repos, [
+      'file:///srv/platform.git',
+      registry,
+    ]);
+    assert.deepEqual(
+      playbookVars(ansible, run).baton_source_repos,
+      ['file:///srv/platform.git'],
+      'a run recorded before sources: the platform repository alone',
+    );
   });
 });

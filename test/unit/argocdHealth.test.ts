@@ -18,11 +18,19 @@ const deployment = { kind: 'Deployment', namespace: 'ingress', name: 'controller
 
 describe('assessApplication', () => {
   it('completes on Healthy and Synced with no operation pending', () => {
-    assert.deepEqual(assessApplication(app({ health: { status: 'Healthy' }, sync: { status: 'Synced' }, operationState: { phase: 'Succeeded' } })), { state: 'healthy' });
+    assert.deepEqual(
+      assessApplication(app({ health: { status: 'Healthy' }, sync: { status: 'Synced' }, operationState: { phase: 'Succeeded' } })),
+      { state: 'healthy' },
+    );
   });
 
   it('keeps waiting while a requested sync has not started, even when the old state was Healthy', () => {
-    const result = assessApplication(app({ health: { status: 'Healthy' }, sync: { status: 'Synced' }, operationState: { phase: 'Succeeded' } }, { sync: { revision: 'main' } }));
+    const result = assessApplication(
+      app(
+        { health: { status: 'Healthy' }, sync: { status: 'Synced' }, operationState: { phase: 'Succeeded' } },
+        { sync: { revision: 'main' } },
+      ),
+    );
     assert.equal(result.state, 'progressing');
   });
 
@@ -32,14 +40,21 @@ describe('assessApplication', () => {
         health: { status: 'Progressing' },
         sync: { status: 'Synced' },
         resources: [
-          { ...deployment, status: 'Synced', health: { status: 'Progressing', message: 'Waiting for rollout to finish: 0 of 2 updated replicas are available...' } },
+          {
+            ...deployment,
+            status: 'Synced',
+            health: { status: 'Progressing', message: 'Waiting for rollout to finish: 0 of 2 updated replicas are available...' },
+          },
           { kind: 'Service', namespace: 'ingress', name: 'controller', status: 'Synced', health: { status: 'Healthy' } },
         ],
       }),
     );
     assert.deepEqual(result, {
       state: 'progressing',
-      waitingFor: ['Application demo-dev-ingress: Progressing/Synced', 'Deployment ingress/controller: Progressing (Waiting for rollout to finish: 0 of 2 updated replicas are available...)'],
+      waitingFor: [
+        'Application demo-dev-ingress: Progressing/Synced',
+        'Deployment ingress/controller: Progressing (Waiting for rollout to finish: 0 of 2 updated replicas are available...)',
+      ],
     });
   });
 
@@ -51,18 +66,36 @@ describe('assessApplication', () => {
         operationState: {
           phase: 'Failed',
           message: 'one or more objects failed to apply',
-          syncResult: { resources: [{ ...deployment, status: 'SyncFailed', message: 'Deployment.apps "controller" is invalid: spec.replicas: Invalid value: -1' }] },
+          syncResult: {
+            resources: [
+              { ...deployment, status: 'SyncFailed', message: 'Deployment.apps "controller" is invalid: spec.replicas: Invalid value: -1' },
+            ],
+          },
         },
       }),
     );
     assert.equal(result.state, 'failed');
-    assert.match((result as { reason: string }).reason, /one or more objects failed to apply\n {2}Deployment ingress\/controller: Deployment.apps "controller" is invalid/);
+    assert.match(
+      (result as { reason: string }).reason,
+      /one or more objects failed to apply\n {2}Deployment ingress\/controller: Deployment.apps "controller" is invalid/,
+    );
   });
 
   it('fails when Argo CD cannot render the manifests, and when health is Degraded', () => {
-    const broken = assessApplication(app({ sync: { status: 'Unknown' }, conditions: [{ type: 'ComparisonError', message: 'failed to unmarshal manifest' }] }));
-    assert.deepEqual(broken, { state: 'failed', reason: 'Argo CD cannot deploy demo-dev-ingress:\n  ComparisonError: failed to unmarshal manifest' });
-    const degraded = assessApplication(app({ health: { status: 'Degraded' }, sync: { status: 'Synced' }, resources: [{ ...deployment, health: { status: 'Degraded', message: 'ProgressDeadlineExceeded' } }] }));
+    const broken = assessApplication(
+      app({ sync: { status: 'Unknown' }, conditions: [{ type: 'ComparisonError', message: 'failed to unmarshal manifest' }] }),
+    );
+    assert.deepEqual(broken, {
+      state: 'failed',
+      reason: 'Argo CD cannot deploy demo-dev-ingress:\n  ComparisonError: failed to unmarshal manifest',
+    });
+    const degraded = assessApplication(
+      app({
+        health: { status: 'Degraded' },
+        sync: { status: 'Synced' },
+        resources: [{ ...deployment, health: { status: 'Degraded', message: 'ProgressDeadlineExceeded' } }],
+      }),
+    );
     assert.equal(degraded.state, 'failed');
     assert.match((degraded as { reason: string }).reason, /Deployment ingress\/controller: Degraded \(ProgressDeadlineExceeded\)/);
   });
@@ -79,13 +112,19 @@ describe('assessApplication on Applications recorded from Argo CD', () => {
   it("fails an autoscaler without a metrics API, Degraded by Argo CD's HPA health, with its message", () => {
     const result = assessApplication(recorded('autoscaler-degraded.json'));
     assert.equal(result.state, 'failed');
-    assert.match((result as { reason: string }).reason, /HorizontalPodAutoscaler recorded-web\/web: Degraded \(the HPA was unable to compute the replica count: .*unable to fetch metrics from resource metrics API/);
+    assert.match(
+      (result as { reason: string }).reason,
+      /HorizontalPodAutoscaler recorded-web\/web: Degraded \(the HPA was unable to compute the replica count: .*unable to fetch metrics from resource metrics API/,
+    );
   });
 
   it("fails a chart whose values its schema refuses, with Helm's message", () => {
     const result = assessApplication(recorded('chart-bad-value.json'));
     assert.equal(result.state, 'failed');
-    assert.match((result as { reason: string }).reason, /Error: values don't meet the specifications of the schema\(s\)[\s\S]*at '\/replicas': got string, want integer/);
+    assert.match(
+      (result as { reason: string }).reason,
+      /Error: values don't meet the specifications of the schema\(s\)[\s\S]*at '\/replicas': got string, want integer/,
+    );
   });
 
   it('tells a chart registry that does not answer apart, with its address', () => {
@@ -98,9 +137,15 @@ describe('assessApplication on Applications recorded from Argo CD', () => {
 
 describe('unreachableAddress', () => {
   it('finds the address of a refused or unresolved connection, and nothing in other errors', () => {
-    assert.equal(unreachableAddress('Get "https://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused'), '127.0.0.1:5999');
+    assert.equal(
+      unreachableAddress('Get "https://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused'),
+      '127.0.0.1:5999',
+    );
     assert.equal(unreachableAddress('dial tcp [::1]:5000: i/o timeout'), '[::1]:5000');
-    assert.equal(unreachableAddress('Get "https://charts.example.com/index.yaml": dial tcp: lookup charts.example.com on 10.0.0.2:53: no such host'), 'charts.example.com');
+    assert.equal(
+      unreachableAddress('Get "https://charts.example.com/index.yaml": dial tcp: lookup charts.example.com on 10.0.0.2:53: no such host'),
+      'charts.example.com',
+    );
     assert.equal(unreachableAddress("Error: values don't meet the specifications of the schema(s)"), undefined);
   });
 });

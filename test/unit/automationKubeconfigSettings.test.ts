@@ -31,35 +31,60 @@ describe('the automation kubeconfig setting', () => {
   });
 
   it('is optional: without it the cluster zone keeps its start kubeconfig and the playbooks write none', () => {
-    const without = workerSettingsSchema.parse({ taskQueuePrefix: 'baton', serve: ['cluster', 'ansible'], kubeconfig: '/k', argocdManifestsDir: '/m' });
+    const without = workerSettingsSchema.parse({
+      taskQueuePrefix: 'baton',
+      serve: ['cluster', 'ansible'],
+      kubeconfig: '/k',
+      argocdManifestsDir: '/m',
+    });
     assert.deepEqual(clusterSettings(without), { kubeconfig: '/k' });
     assert.equal(playbookVars(ansibleSettings(without) ?? assert.fail('no ansible settings'), run).automation_kubeconfig_file, '');
   });
 
   it('refuses an empty path', () => {
-    const parsed = workerSettingsSchema.safeParse({ taskQueuePrefix: 'baton', serve: ['cluster'], kubeconfig: '/k', automationKubeconfig: '' });
+    const parsed = workerSettingsSchema.safeParse({
+      taskQueuePrefix: 'baton',
+      serve: ['cluster'],
+      kubeconfig: '/k',
+      automationKubeconfig: '',
+    });
     assert.equal(parsed.success, false);
-    assert.deepEqual(parsed.error?.issues.map((issue) => issue.path), [['automationKubeconfig']]);
+    assert.deepEqual(
+      parsed.error?.issues.map((issue) => issue.path),
+      [['automationKubeconfig']],
+    );
   });
 });
 
 describe('the worker settings', () => {
-  it('refuse a setting nothing reads: the root Application\'s source comes with each run, not from the worker', () => {
-    const parsed = workerSettingsSchema.safeParse({ taskQueuePrefix: 'baton', serve: ['ansible'], kubeconfig: '/k', argocdManifestsDir: '/m', source: { repoURL: 'file:///r', targetRevision: 'main' } });
+  it("refuse a setting nothing reads: the root Application's source comes with each run, not from the worker", () => {
+    const parsed = workerSettingsSchema.safeParse({
+      taskQueuePrefix: 'baton',
+      serve: ['ansible'],
+      kubeconfig: '/k',
+      argocdManifestsDir: '/m',
+      source: { repoURL: 'file:///r', targetRevision: 'main' },
+    });
     assert.equal(parsed.success, false);
-    assert.deepEqual(parsed.error?.issues.map((issue) => [issue.code, issue.path]), [['unrecognized_keys', []]]);
+    assert.deepEqual(
+      parsed.error?.issues.map((issue) => [issue.code, issue.path]),
+      [['unrecognized_keys', []]],
+    );
   });
 
   it('register on the cluster queue only the activities a workflow schedules', () => {
     const kubeconfig = join(mkdtempSync(join(tmpdir(), 'baton-settings-')), 'kubeconfig');
-    writeFileSync(kubeconfig, stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-      users: [{ name: 'u', user: { token: 't' } }],
-      contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'c',
-    }));
+    writeFileSync(
+      kubeconfig,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'c',
+      }),
+    );
     const zones = zoneActivities({ taskQueuePrefix: 'baton', serve: ['cluster'], kubeconfig });
     assert.deepEqual(Object.keys(zones), ['cluster']);
     assert.deepEqual(Object.keys(zones.cluster ?? {}).sort(), ['deleteResources', 'findOrphans', 'preflight']);

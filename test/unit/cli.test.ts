@@ -31,7 +31,11 @@ describe('baton validate and plan (the CLI contract)', () => {
   });
 
   it('validate lists every problem with its path on stderr, without a stack trace', () => {
-    const bad = specFile('bad', [{ name: 'a', dependsOn: ['c'] }, { name: 'b', dependsOn: ['zz'] }, { name: 'c', dependsOn: ['a'] }]);
+    const bad = specFile('bad', [
+      { name: 'a', dependsOn: ['c'] },
+      { name: 'b', dependsOn: ['zz'] },
+      { name: 'c', dependsOn: ['a'] },
+    ]);
     const run = baton('validate', bad);
     assert.notEqual(run.code, 0);
     assert.equal(run.stdout, '');
@@ -43,7 +47,12 @@ describe('baton validate and plan (the CLI contract)', () => {
   it('plan --json prints platform, order, levels and teardownOrder', () => {
     const run = baton('plan', peers, '--json');
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), { platform: 'peers', order: ['a', 'b', 'c'], levels: [['a', 'b'], ['c']], teardownOrder: ['c', 'b', 'a'] });
+    assert.deepEqual(JSON.parse(run.stdout), {
+      platform: 'peers',
+      order: ['a', 'b', 'c'],
+      levels: [['a', 'b'], ['c']],
+      teardownOrder: ['c', 'b', 'a'],
+    });
   });
 
   it('plan prints levels for people and the graph as Mermaid', () => {
@@ -81,7 +90,10 @@ describe('baton validate and plan (the CLI contract)', () => {
     for (const command of ['deploy', 'up']) {
       const run = baton(command, file, '--env', 'staging');
       assert.equal(run.code, 2, `${command}: ${run.stderr}`);
-      assert.equal(run.stderr.trim(), `${file}: platform envs has no environment "staging": its spec.environments declares dev, prod; deploy to one of those, or declare staging there`);
+      assert.equal(
+        run.stderr.trim(),
+        `${file}: platform envs has no environment "staging": its spec.environments declares dev, prod; deploy to one of those, or declare staging there`,
+      );
       assert.equal(run.stdout, '', command);
     }
   });

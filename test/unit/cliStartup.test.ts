@@ -33,11 +33,22 @@ function modulesLoadedBy(...args: string[]): string[] {
 const clientCode = [/\/node_modules\/@temporalio\//, /\/node_modules\/@kubernetes\//, /\/activities\/argocd\//];
 
 describe('the CLI starts without the client code it does not use', () => {
-  for (const args of [['--help'], ['validate', 'manifests/examples/demo.yaml'], ['plan', '--json', 'manifests/examples/demo.yaml'], ['schema']]) {
+  for (const args of [
+    ['--help'],
+    ['validate', 'manifests/examples/demo.yaml'],
+    ['plan', '--json', 'manifests/examples/demo.yaml'],
+    ['schema'],
+  ]) {
     it(`baton ${args.join(' ')} loads no Temporal, Kubernetes or Argo CD client`, () => {
       const loaded = modulesLoadedBy(...args);
-      assert.ok(loaded.some((url) => url.includes('/node_modules/commander/')), 'the module log records what the CLI loads');
-      assert.deepEqual(loaded.filter((url) => clientCode.some((pattern) => pattern.test(url))), []);
+      assert.ok(
+        loaded.some((url) => url.includes('/node_modules/commander/')),
+        'the module log records what the CLI loads',
+      );
+      assert.deepEqual(
+        loaded.filter((url) => clientCode.some((pattern) => pattern.test(url))),
+        [],
+      );
     });
   }
 });

@@ -58,7 +58,9 @@ describe('ClusterCredentials', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   function credentials(announced: string[], automationKubeconfig: string | undefined = automation): ClusterCredentials {
-    return new ClusterCredentials({ kubeconfig: start, ...(automationKubeconfig ? { automationKubeconfig } : {}) }, (identity) => announced.push(identity));
+    return new ClusterCredentials({ kubeconfig: start, ...(automationKubeconfig ? { automationKubeconfig } : {}) }, (identity) =>
+      announced.push(identity),
+    );
   }
 
   it('acts with the start kubeconfig when no automation kubeconfig is configured', async () => {
@@ -78,7 +80,11 @@ describe('ClusterCredentials', () => {
     assert.equal((await zone.currentClient()).server, 'https://automation:6443');
     assert.equal((await zone.currentClient()).server, 'https://automation:6443');
     assert.equal(zone.startClient().server, 'https://start:6443', 'phase 0 keeps the start kubeconfig');
-    assert.deepEqual(announced, [`user admin (${start})`, `${serviceAccount} (${automation})`, `user admin (${start})`], 'each change is announced once');
+    assert.deepEqual(
+      announced,
+      [`user admin (${start})`, `${serviceAccount} (${automation})`, `user admin (${start})`],
+      'each change is announced once',
+    );
     await rm(automation);
   });
 

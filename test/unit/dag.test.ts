@@ -4,15 +4,22 @@ import fc from 'fast-check';
 import { blockedBy, buildGraph, criticalPath, levels, teardownOrder, topologicalOrder, validateGraph } from '../../src/dag/index.js';
 import { diamond } from '../support/specs.js';
 
-const graph = (nodes: { name: string; dependsOn?: string[] }[]) => buildGraph(nodes.map((n) => ({ name: n.name, dependsOn: n.dependsOn ?? [] })));
+const graph = (nodes: { name: string; dependsOn?: string[] }[]) =>
+  buildGraph(nodes.map((n) => ({ name: n.name, dependsOn: n.dependsOn ?? [] })));
 const nodes = (list: { name: string; dependsOn?: string[] }[]) => list.map((n) => ({ name: n.name, dependsOn: n.dependsOn ?? [] }));
 
 /** Random DAGs: stack i may depend only on stacks before it, so there is never a cycle. */
-const arbitraryDag = fc.integer({ min: 1, max: 60 }).chain((n) =>
-  fc.tuple(...Array.from({ length: n }, (_, i) => fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : Math.min(i, 4) }))).map((deps) =>
-    deps.map((d, i) => ({ name: `stack-${i}`, dependsOn: d.map((j) => `stack-${j}`) })),
-  ),
-);
+const arbitraryDag = fc
+  .integer({ min: 1, max: 60 })
+  .chain((n) =>
+    fc
+      .tuple(
+        ...Array.from({ length: n }, (_, i) =>
+          fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : Math.min(i, 4) }),
+        ),
+      )
+      .map((deps) => deps.map((d, i) => ({ name: `stack-${i}`, dependsOn: d.map((j) => `stack-${j}`) }))),
+  );
 
 describe('validateGraph', () => {
   it('accepts a diamond', () => assert.deepEqual(validateGraph(nodes(diamond)), []));
@@ -31,13 +38,25 @@ describe('validateGraph', () => {
   });
 
   it('reports a cycle as the cycle itself, from its first declared stack', () => {
-    const issues = validateGraph(nodes([{ name: 'x' }, { name: 'b', dependsOn: ['c'] }, { name: 'a', dependsOn: ['b'] }, { name: 'c', dependsOn: ['a', 'x'] }]));
+    const issues = validateGraph(
+      nodes([{ name: 'x' }, { name: 'b', dependsOn: ['c'] }, { name: 'a', dependsOn: ['b'] }, { name: 'c', dependsOn: ['a', 'x'] }]),
+    );
     assert.deepEqual(issues, [{ path: [1, 'dependsOn', 0], message: 'dependency cycle: b -> c -> a -> b' }]);
   });
 
   it('reports separate cycles separately', () => {
-    const issues = validateGraph(nodes([{ name: 'a', dependsOn: ['b'] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: ['d'] }, { name: 'd', dependsOn: ['c'] }]));
-    assert.deepEqual(issues.map((i) => i.message), ['dependency cycle: a -> b -> a', 'dependency cycle: c -> d -> c']);
+    const issues = validateGraph(
+      nodes([
+        { name: 'a', dependsOn: ['b'] },
+        { name: 'b', dependsOn: ['a'] },
+        { name: 'c', dependsOn: ['d'] },
+        { name: 'd', dependsOn: ['c'] },
+      ]),
+    );
+    assert.deepEqual(
+      issues.map((i) => i.message),
+      ['dependency cycle: a -> b -> a', 'dependency cycle: c -> d -> c'],
+    );
   });
 
   it('handles a 20,000-stack chain without overflowing the stack', () => {
@@ -55,7 +74,9 @@ describe('validateGraph', () => {
         const to = (from + 1 + (seed % (dag.length - 1))) % dag.length;
         const [low, high] = from < to ? [from, to] : [to, from];
         const partner = (i: number) => `stack-${i === low ? high : low}`;
-        const withCycle = dag.map((n, i) => (i === low || i === high ? { ...n, dependsOn: [...new Set([...n.dependsOn, partner(i)])] } : n));
+        const withCycle = dag.map((n, i) =>
+          i === low || i === high ? { ...n, dependsOn: [...new Set([...n.dependsOn, partner(i)])] } : n,
+        );
         assert.ok(validateGraph(withCycle).some((i) => i.message.startsWith('dependency cycle: ')));
       }),
     );
@@ -116,8 +137,12 @@ describe('blockedBy and criticalPath', () => {
         const durations = Object.fromEntries(dag.map((s, i) => [s.name, times[i]!]));
         const g2 = buildGraph(dag);
         const cp = criticalPath(g2, durations);
-        assert.equal(cp.duration, cp.stacks.reduce((t, s) => t + durations[s]!, 0));
-        for (let i = 1; i < cp.stacks.length; i++) assert.ok(dag.find((s) => s.name === cp.stacks[i])!.dependsOn.includes(cp.stacks[i - 1]!));
+        assert.equal(
+          cp.duration,
+          cp.stacks.reduce((t, s) => t + durations[s]!, 0),
+        );
+        for (let i = 1; i < cp.stacks.length; i++)
+          assert.ok(dag.find((s) => s.name === cp.stacks[i])!.dependsOn.includes(cp.stacks[i - 1]!));
         for (const s of dag) assert.ok(durations[s.name]! <= cp.duration);
       }),
     );

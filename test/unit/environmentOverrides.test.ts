@@ -38,14 +38,27 @@ describe('environment overrides: resolution', () => {
   });
 
   it('leaves the stack as its spec gives it in an environment without overrides, and when no environment is given', () => {
-    const asGiven = { repoURL: 'file:///srv/platform.git', targetRevision: 'main', path: 'stacks/web', helm: { releaseName: 'web', valueFiles: ['values-base.yaml'] } };
+    const asGiven = {
+      repoURL: 'file:///srv/platform.git',
+      targetRevision: 'main',
+      path: 'stacks/web',
+      helm: { releaseName: 'web', valueFiles: ['values-base.yaml'] },
+    };
     assert.deepEqual(webIn(helmWeb, 'prod').source, asGiven);
     assert.deepEqual(resolveStacks(parsePlatformSpec(helmWeb))[1]!.source, asGiven);
   });
 
   it("replaces the path shorthand with the environment's folder, keeping the stack's other options", () => {
-    const text = platform('path: stacks/web/overlays/prod', '- name: dev\n  stacks:\n    web: { path: stacks/web/overlays/dev, kustomize: { namePrefix: dev- } }');
-    assert.deepEqual(webIn(text, 'dev').source, { repoURL: 'file:///srv/platform.git', targetRevision: 'main', path: 'stacks/web/overlays/dev', kustomize: { namePrefix: 'dev-' } });
+    const text = platform(
+      'path: stacks/web/overlays/prod',
+      '- name: dev\n  stacks:\n    web: { path: stacks/web/overlays/dev, kustomize: { namePrefix: dev- } }',
+    );
+    assert.deepEqual(webIn(text, 'dev').source, {
+      repoURL: 'file:///srv/platform.git',
+      targetRevision: 'main',
+      path: 'stacks/web/overlays/dev',
+      kustomize: { namePrefix: 'dev-' },
+    });
     assert.equal(webIn(text, 'other').source?.path, 'stacks/web/overlays/prod');
   });
 
@@ -55,7 +68,12 @@ describe('environment overrides: resolution', () => {
       '- name: prod\n  stacks:\n    web: { helm: { valueFiles: [$values/web/values.yaml, $values/web/values-prod.yaml] } }',
     );
     assert.deepEqual(webIn(text, 'prod').sources, [
-      { repoURL: registry, chart: 'web', targetRevision: '1.0.0', helm: { valueFiles: ['$values/web/values.yaml', '$values/web/values-prod.yaml'] } },
+      {
+        repoURL: registry,
+        chart: 'web',
+        targetRevision: '1.0.0',
+        helm: { valueFiles: ['$values/web/values.yaml', '$values/web/values-prod.yaml'] },
+      },
       { repoURL: 'file:///srv/platform.git', ref: 'values', targetRevision: 'main' },
     ]);
   });
@@ -78,37 +96,49 @@ describe('environment overrides: what baton validate refuses', () => {
       kind: 'a stack the platform does not have',
       web: 'path: web',
       environments: '- name: prod\n  stacks:\n    wbe: { helm: { valueFiles: [values-prod.yaml] } }',
-      lines: ['demo.yaml:14: spec.environments[0] (prod).stacks.wbe: environment prod overrides stack "wbe", which spec.stacks does not have; override one of api, web'],
+      lines: [
+        'demo.yaml:14: spec.environments[0] (prod).stacks.wbe: environment prod overrides stack "wbe", which spec.stacks does not have; override one of api, web',
+      ],
     },
     {
       kind: 'Helm value files for a source Kustomize renders',
       web: 'source: { kustomize: { namePrefix: web- } }',
       environments: '- name: prod\n  stacks:\n    web:\n      helm: { valueFiles: [values-prod.yaml] }',
-      lines: ['demo.yaml:15: spec.environments[0] (prod).stacks.web.helm: is set for stack web, whose source sets kustomize options, so kustomize renders it; override kustomize options'],
+      lines: [
+        'demo.yaml:15: spec.environments[0] (prod).stacks.web.helm: is set for stack web, whose source sets kustomize options, so kustomize renders it; override kustomize options',
+      ],
     },
     {
       kind: 'Kustomize options for a chart',
       web: `source: { repoURL: ${registry}, chart: web, targetRevision: 1.0.0 }`,
       environments: '- name: dev\n  stacks:\n    web:\n      kustomize: { namePrefix: dev- }',
-      lines: ['demo.yaml:15: spec.environments[0] (dev).stacks.web.kustomize: is set for stack web, whose source is chart "web", which Helm renders; override helm options'],
+      lines: [
+        'demo.yaml:15: spec.environments[0] (dev).stacks.web.kustomize: is set for stack web, whose source is chart "web", which Helm renders; override helm options',
+      ],
     },
     {
       kind: 'a folder for a chart',
       web: `source: { repoURL: ${registry}, chart: web, targetRevision: 1.0.0 }`,
       environments: '- name: dev\n  stacks:\n    web:\n      path: charts/web',
-      lines: ['demo.yaml:15: spec.environments[0] (dev).stacks.web.path: is set for stack web, whose source is chart "web" from a Helm repository, which has no folders; remove path'],
+      lines: [
+        'demo.yaml:15: spec.environments[0] (dev).stacks.web.path: is set for stack web, whose source is chart "web" from a Helm repository, which has no folders; remove path',
+      ],
     },
     {
       kind: 'two renderers in one override',
       web: 'path: web',
       environments: '- name: dev\n  stacks:\n    web:\n      helm: { valueFiles: [values-dev.yaml] }\n      directory: { recurse: true }',
-      lines: ['demo.yaml:16: spec.environments[0] (dev).stacks.web.directory: is set together with helm: Argo CD renders a source with one tool; keep one'],
+      lines: [
+        'demo.yaml:16: spec.environments[0] (dev).stacks.web.directory: is set together with helm: Argo CD renders a source with one tool; keep one',
+      ],
     },
     {
       kind: 'a multi-source stack with more than one rendered source',
       web: `sources:\n  - { repoURL: ${registry}, chart: web, targetRevision: 1.0.0 }\n  - { path: web-extras }`,
       environments: '- name: dev\n  stacks:\n    web: { helm: { valueFiles: [values-dev.yaml] } }',
-      lines: ['demo.yaml:16: spec.environments[0] (dev).stacks.web: environment dev overrides stack web, which has 2 sources Argo CD renders; an override goes to exactly one, so give the others only a ref'],
+      lines: [
+        'demo.yaml:16: spec.environments[0] (dev).stacks.web: environment dev overrides stack web, which has 2 sources Argo CD renders; an override goes to exactly one, so give the others only a ref',
+      ],
     },
     {
       kind: 'a field an override does not have',
@@ -118,7 +148,8 @@ describe('environment overrides: what baton validate refuses', () => {
     },
   ];
   for (const { kind, web, environments, lines } of cases) {
-    it(`reports ${kind}, naming the environment, the stack and the field`, () => assert.deepEqual(problems(platform(web, environments)), lines));
+    it(`reports ${kind}, naming the environment, the stack and the field`, () =>
+      assert.deepEqual(problems(platform(web, environments)), lines));
   }
 
   it('accepts overrides that fit: value files for a path the stack leaves to Argo CD to detect', () => {

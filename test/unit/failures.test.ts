@@ -7,22 +7,34 @@ import { failureTypes } from '../../src/workflows/failureTypes.js';
 describe('the cause chain of a failure', () => {
   const upstream = ApplicationFailure.nonRetryable('application cert-manager is Degraded', failureTypes.applicationFailed);
   const activity = new ActivityFailure('Activity task failed', 'waitForHealthy', '3', RetryState.NON_RETRYABLE_FAILURE, 'worker', upstream);
-  const child = new ChildWorkflowFailure('default', { workflowId: 'stack', runId: 'r' }, 'deployStack', RetryState.NON_RETRYABLE_FAILURE, activity);
+  const child = new ChildWorkflowFailure(
+    'default',
+    { workflowId: 'stack', runId: 'r' },
+    'deployStack',
+    RetryState.NON_RETRYABLE_FAILURE,
+    activity,
+  );
 
   it('walks a child failure down to the ApplicationFailure that says what went wrong', () => {
     assert.deepEqual(causeChain(child), [child, activity, upstream]);
     assert.equal(describeFailure(child), 'application cert-manager is Degraded');
   });
 
-  it("gives the type of the deepest ApplicationFailure, as the SDK builds it and as a history records it", () => {
+  it('gives the type of the deepest ApplicationFailure, as the SDK builds it and as a history records it', () => {
     assert.equal(failureTypeOf(child), failureTypes.applicationFailed);
-    const recorded = { message: 'Activity task failed', cause: { message: 'refused', applicationFailureInfo: { type: failureTypes.argoCdPermissionDenied } } };
+    const recorded = {
+      message: 'Activity task failed',
+      cause: { message: 'refused', applicationFailureInfo: { type: failureTypes.argoCdPermissionDenied } },
+    };
     assert.equal(failureTypeOf(recorded), failureTypes.argoCdPermissionDenied);
     assert.equal(failureTypeOf(new Error('no type here')), undefined);
   });
 
   it('walks a failure as an event history records it', () => {
-    const recorded = { message: 'Child Workflow execution failed', cause: { message: 'Activity task failed', cause: { message: 'Deployment/x has 0/1 ready replicas', cause: null } } };
+    const recorded = {
+      message: 'Child Workflow execution failed',
+      cause: { message: 'Activity task failed', cause: { message: 'Deployment/x has 0/1 ready replicas', cause: null } },
+    };
     assert.equal(causeChain(recorded).length, 3);
     assert.equal(describeFailure(recorded, 'failed'), 'Deployment/x has 0/1 ready replicas');
     assert.equal(describeFailure(undefined, 'failed'), 'failed');

@@ -5,7 +5,9 @@ import { ESLint } from 'eslint';
 /** Files that exist only in these tests; the type-aware rules check them with the repository's tsconfig. */
 const probes = ['src/workflows/probe.ts', 'src/activities/argocd/probe.ts'];
 const eslint = new ESLint({
-  overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: probes, defaultProject: 'tsconfig.json' } } } },
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: probes, defaultProject: 'tsconfig.json' } } },
+  },
 });
 
 /** Lints a snippet as if it were the given file of the repository, returning the rules it breaks. */

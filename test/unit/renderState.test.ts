@@ -15,21 +15,32 @@ function steadyState(events: LifecycleState['steadyStateEvents']): LifecycleStat
     authority: { platform: 'deployment' },
     holderIds: {},
     credentialsRef: null,
-    stacks: [{ name: 'web', dependsOn: [], status: 'healthy', attempts: 1, startedAt: null, healthyAt: null, finishedAt: null, message: null }],
+    stacks: [
+      { name: 'web', dependsOn: [], status: 'healthy', attempts: 1, startedAt: null, healthyAt: null, finishedAt: null, message: null },
+    ],
     ledger: [],
     steadyStateEvents: events,
     startedAt: '2026-11-27T07:00:00.000Z',
   };
 }
 
-const event = (n: number) => ({ stack: 'web', sync: n % 2 ? 'OutOfSync' : 'Synced', health: 'Healthy', message: `change ${n}`, at: `2026-11-27T07:${String(n).padStart(2, '0')}:00.000Z` });
+const event = (n: number) => ({
+  stack: 'web',
+  sync: n % 2 ? 'OutOfSync' : 'Synced',
+  health: 'Healthy',
+  message: `change ${n}`,
+  at: `2026-11-27T07:${String(n).padStart(2, '0')}:00.000Z`,
+});
 
 describe('baton status for people', () => {
   it('shows the latest steady-state events, newest last, and says how many there are', () => {
     const lines = renderState(steadyState(Array.from({ length: 7 }, (_, i) => event(i + 1)))).split('\n');
     const heading = lines.indexOf('steady-state events (latest 5 of 7):');
     assert.ok(heading > 0, lines.join('\n'));
-    assert.deepEqual(lines.slice(heading + 1, heading + 6), [3, 4, 5, 6, 7].map((n) => `  ${event(n).at}  web: Healthy/${event(n).sync}  change ${n}`));
+    assert.deepEqual(
+      lines.slice(heading + 1, heading + 6),
+      [3, 4, 5, 6, 7].map((n) => `  ${event(n).at}  web: Healthy/${event(n).sync}  change ${n}`),
+    );
   });
 
   it('says nothing of steady-state events while there are none', () => {

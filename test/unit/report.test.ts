@@ -22,7 +22,10 @@ type HistoryEvent = NonNullable<History['events']>[number];
 /** The recorded diamond run as its history read while it was in steady state: before the teardown request. */
 async function openDiamondHistory(): Promise<HistoryEvent[]> {
   const events = (await readHistoryFile(`${historiesDir}/diamond-lifecycle.json`)).history.events!;
-  return events.slice(0, events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes));
+  return events.slice(
+    0,
+    events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes),
+  );
 }
 
 /** A value as a history's payloads hold it (JSON). */
@@ -32,12 +35,17 @@ function payloadsOf(value: unknown) {
 
 /** A handoff signal as the server records it. */
 function handoffSignalEvent(after: HistoryEvent, request: HandoffRequest): HistoryEvent {
-  return { eventTime: after.eventTime, workflowExecutionSignaledEventAttributes: { signalName: authorityHandoffSignal.name, input: payloadsOf(request) } };
+  return {
+    eventTime: after.eventTime,
+    workflowExecutionSignaledEventAttributes: { signalName: authorityHandoffSignal.name, input: payloadsOf(request) },
+  };
 }
 
 /** The rows of the report's authority handoff table: from, to, reason, result. */
 function handoffRows(markdown: string): string[][] {
-  return [...markdown.matchAll(/^\| platform \| (\w+) \| (\w+) \| 2026-\S+ \| ([^|]*) \| ([^|]*) \|$/gm)].map((m) => m.slice(1).map((cell) => cell.trim()));
+  return [...markdown.matchAll(/^\| platform \| (\w+) \| (\w+) \| 2026-\S+ \| ([^|]*) \| ([^|]*) \|$/gm)].map((m) =>
+    m.slice(1).map((cell) => cell.trim()),
+  );
 }
 
 /** The lines of the first ```mermaid block of a Markdown document. */
@@ -50,7 +58,10 @@ function mermaidBlock(markdown: string): string[] {
 /** The shape of a Mermaid gantt: header, dateFormat, then sections each followed by `name :tags, id, start, end` tasks. */
 function assertGanttShape(lines: string[]): { sections: string[]; tasks: { name: string; tags: string[]; start: number; end: number }[] } {
   assert.equal(lines[0], 'gantt');
-  assert.ok(lines.some((l) => /^\s+dateFormat x$/.test(l)), 'dateFormat x');
+  assert.ok(
+    lines.some((l) => /^\s+dateFormat x$/.test(l)),
+    'dateFormat x',
+  );
   const sections: string[] = [];
   const tasks: { name: string; tags: string[]; start: number; end: number }[] = [];
   for (const line of lines.slice(1)) {
@@ -79,7 +90,10 @@ describe('baton report', () => {
     const markdown = renderMarkdown(incidentReport(timeline));
     assert.match(markdown, /^# Run report: partial-6f84a3 in dev: torn-down$/m);
     assert.match(markdown, /^- Workflow id: lifecycle-0c6ded$/m);
-    assert.match(markdown, /^\| cert-manager \| deploy \| 1 \| [^|]+ \| [^|]+ \| \d+ms \| failed \| application cert-manager is Degraded: Deployment\/cert-manager has 0\/1 ready replicas \| ApplicationDegraded \|$/m);
+    assert.match(
+      markdown,
+      /^\| cert-manager \| deploy \| 1 \| [^|]+ \| [^|]+ \| \d+ms \| failed \| application cert-manager is Degraded: Deployment\/cert-manager has 0\/1 ready replicas \| ApplicationDegraded \|$/m,
+    );
     assert.match(markdown, /^\| cert-manager \| deploy \| 2 \| [^|]+ \| [^|]+ \| \d+ms \| succeeded \| {2}\| {2}\|$/m);
     // The type the history records: the test doubles of that recording named it ApplicationDegraded.
     assert.equal(timeline.attempts.find((a) => a.result === 'failed')?.failureType, 'ApplicationDegraded');
@@ -103,7 +117,7 @@ describe('baton report', () => {
     ]);
   });
 
-  it('gives the reasons of an open run\'s handoffs from its signals, and says where the reasons of its own transfers are', async () => {
+  it("gives the reasons of an open run's handoffs from its signals, and says where the reasons of its own transfers are", async () => {
     const timeline = timelineFromHistory({ events: await openDiamondHistory() });
     assert.equal(timeline.end, null);
     assert.deepEqual(handoffRows(renderMarkdown(incidentReport(timeline))), [
@@ -118,13 +132,28 @@ describe('baton report', () => {
   it('takes the ledger a run continued as new with, in the run that continues and in the one that follows', async () => {
     const ledger = (await fixtureTimeline('diamond-lifecycle')).handoffs.slice(0, 3);
     const events = await openDiamondHistory();
-    const continued = timelineFromHistory({ events: [...events, { eventTime: events.at(-1)!.eventTime, workflowExecutionContinuedAsNewEventAttributes: { input: payloadsOf({ carriedState: { ledger } }) } }] });
+    const continued = timelineFromHistory({
+      events: [
+        ...events,
+        {
+          eventTime: events.at(-1)!.eventTime,
+          workflowExecutionContinuedAsNewEventAttributes: { input: payloadsOf({ carriedState: { ledger } }) },
+        },
+      ],
+    });
     assert.equal(continued.outcome, 'continued as new');
     assert.deepEqual(continued.handoffs, ledger);
 
     const started = events[0]!.workflowExecutionStartedEventAttributes!;
     const input = JSON.parse(new TextDecoder().decode(started.input!.payloads![0]!.data!)) as object;
-    const next = timelineFromHistory({ events: [{ ...events[0], workflowExecutionStartedEventAttributes: { ...started, input: payloadsOf({ ...input, carriedState: { ledger } }) } }] });
+    const next = timelineFromHistory({
+      events: [
+        {
+          ...events[0],
+          workflowExecutionStartedEventAttributes: { ...started, input: payloadsOf({ ...input, carriedState: { ledger } }) },
+        },
+      ],
+    });
     assert.deepEqual(next.handoffs, ledger);
   });
 
@@ -133,7 +162,10 @@ describe('baton report', () => {
     const forged = { concern: 'platform', from: 'bootstrap', to: 'external', sender: 'someone-else', reason: 'trying my luck' } as const;
     const timeline = timelineFromHistory({ events: [...events, handoffSignalEvent(events.at(-1)!, forged)] });
     const refused = timeline.handoffs.at(-1)!;
-    assert.deepEqual([refused.from, refused.to, refused.sender, refused.reason, refused.accepted], ['bootstrap', 'external', 'someone-else', 'trying my luck', false]);
+    assert.deepEqual(
+      [refused.from, refused.to, refused.sender, refused.reason, refused.accepted],
+      ['bootstrap', 'external', 'someone-else', 'trying my luck', false],
+    );
     assert.match(handoffRows(renderMarkdown(incidentReport(timeline))).at(-1)![3]!, /^rejected: /);
   });
 
@@ -144,8 +176,14 @@ describe('baton report', () => {
       ['left Healthy/OutOfSync', 'left Healthy/Synced'],
     );
     const markdown = renderMarkdown(incidentReport(timeline));
-    assert.match(markdown, /^\| 2026-\S+ \| left \| Healthy \| OutOfSync \| Application left: Healthy\/OutOfSync; Deployment left\/left: OutOfSync \|$/m);
-    assert.match(renderMarkdown(incidentReport(await fixtureTimeline('diamond-lifecycle'))), /Argo CD reported no change in steady state\./);
+    assert.match(
+      markdown,
+      /^\| 2026-\S+ \| left \| Healthy \| OutOfSync \| Application left: Healthy\/OutOfSync; Deployment left\/left: OutOfSync \|$/m,
+    );
+    assert.match(
+      renderMarkdown(incidentReport(await fixtureTimeline('diamond-lifecycle'))),
+      /Argo CD reported no change in steady state\./,
+    );
   });
 
   it('gives the critical path from the measured durations, with its total', async () => {
@@ -162,7 +200,10 @@ describe('baton report', () => {
     const { sections, tasks } = assertGanttShape(mermaidBlock(renderMarkdown(incidentReport(timeline))));
     assert.equal(tasks.length, timeline.attempts.length);
     assert.ok(sections.includes('orchestration, level 0') && sections.includes('teardown, level 3'), sections.join('; '));
-    assert.deepEqual(tasks.filter((t) => t.tags.includes('crit')).map((t) => t.name), ['cert-manager deploy 1']);
+    assert.deepEqual(
+      tasks.filter((t) => t.tags.includes('crit')).map((t) => t.name),
+      ['cert-manager deploy 1'],
+    );
     assert.ok(tasks.find((t) => t.name === 'cert-manager deploy 2')?.tags.includes('done'));
   });
 

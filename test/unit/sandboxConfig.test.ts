@@ -6,18 +6,27 @@ import { sandboxParts, startedBy } from '../../src/sandbox/parts/index.js';
 
 describe('sandbox configuration', () => {
   it('gives a child process the same configuration through its environment', () => {
-    const config = sandboxConfig({ ...shiftedPorts(20_000), BATON_SANDBOX_DIR: '/tmp/elsewhere', BATON_SANDBOX_NODES: '5', BATON_SANDBOX_ARGOCD: 'bootstrap' });
+    const config = sandboxConfig({
+      ...shiftedPorts(20_000),
+      BATON_SANDBOX_DIR: '/tmp/elsewhere',
+      BATON_SANDBOX_NODES: '5',
+      BATON_SANDBOX_ARGOCD: 'bootstrap',
+    });
     assert.deepEqual(sandboxConfig(sandboxEnv(config)), config);
   });
 
   it('leaves the Argo CD mode to the running sandbox unless one is named, and names a bad one', () => {
     assert.equal(sandboxConfig({}).argocdMode, undefined);
     assert.equal(sandboxConfig({ BATON_SANDBOX_ARGOCD: 'preinstalled' }).argocdMode, 'preinstalled');
-    assert.throws(() => sandboxConfig({ BATON_SANDBOX_ARGOCD: 'later' }), /BATON_SANDBOX_ARGOCD=later is not one of preinstalled, bootstrap/);
+    assert.throws(
+      () => sandboxConfig({ BATON_SANDBOX_ARGOCD: 'later' }),
+      /BATON_SANDBOX_ARGOCD=later is not one of preinstalled, bootstrap/,
+    );
   });
 
   it('lets the supervisor start the Argo CD controller and server only in the bootstrap mode', () => {
-    const starters = (mode: 'preinstalled' | 'bootstrap') => Object.fromEntries(sandboxParts.map((part) => [part.name, startedBy(part, mode)]));
+    const starters = (mode: 'preinstalled' | 'bootstrap') =>
+      Object.fromEntries(sandboxParts.map((part) => [part.name, startedBy(part, mode)]));
     const preinstalled = starters('preinstalled');
     const bootstrap = starters('bootstrap');
     assert.equal(preinstalled['argocd-server'], 'up');

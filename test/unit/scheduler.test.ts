@@ -20,7 +20,11 @@ interface Pass {
  * Drives one pass as the workflow does: start what the scheduler says, report the result of the
  * longest-running stack (first started, first settled), repeat until nothing runs.
  */
-function runPass(graph: StackGraph, policy: SchedulingPolicy, options: { failing?: string[]; done?: string[]; abortAfter?: number } = {}): Pass {
+function runPass(
+  graph: StackGraph,
+  policy: SchedulingPolicy,
+  options: { failing?: string[]; done?: string[]; abortAfter?: number } = {},
+): Pass {
   const scheduler = new StackScheduler(graph, (name) => options.done?.includes(name) ?? false, policy);
   const running: string[] = [];
   const pass: Pass = { starts: [], blocked: {}, outcome: 'completed' };
@@ -41,7 +45,15 @@ function runPass(graph: StackGraph, policy: SchedulingPolicy, options: { failing
 
 const wide: SchedulingPolicy = { maxParallel: 10, failFast: false };
 
-const cases: { name: string; graph: StackGraph; policy?: SchedulingPolicy; failing?: string[]; done?: string[]; abortAfter?: number; expected: Pass }[] = [
+const cases: {
+  name: string;
+  graph: StackGraph;
+  policy?: SchedulingPolicy;
+  failing?: string[];
+  done?: string[];
+  abortAfter?: number;
+  expected: Pass;
+}[] = [
   {
     name: 'diamond: the sides start together once the base is done, the top once both are',
     graph: graphOf(diamond),
@@ -68,7 +80,11 @@ const cases: { name: string; graph: StackGraph; policy?: SchedulingPolicy; faili
     name: 'a failure blocks exactly its dependents, directly or not; the rest goes on',
     graph: graphOf(twoBranches),
     failing: ['cert-manager'],
-    expected: { starts: [['crds'], ['cert-manager', 'monitoring'], [], ['dashboards'], []], blocked: { 'cert-manager': ['ingress', 'app'] }, outcome: 'failed' },
+    expected: {
+      starts: [['crds'], ['cert-manager', 'monitoring'], [], ['dashboards'], []],
+      blocked: { 'cert-manager': ['ingress', 'app'] },
+      outcome: 'failed',
+    },
   },
   {
     name: 'failFast: after a failure nothing new starts, what runs finishes, and nothing else is blocked',
@@ -110,13 +126,20 @@ describe('StackScheduler', () => {
 
   it('starts, after every result, what a rescan of the whole graph would: ready stacks in declaration order, the first free slots', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 6 }), fc.integer(), fc.boolean(), (count, fanIn, maxParallel, seed, failFast) => {
-        const nodes = randomDag(count, fanIn, Math.abs(seed) + 1);
-        const failing = nodes.filter((_, i) => (i * 7 + seed) % 11 === 0).map((n) => n.name);
-        const graph = graphOf(nodes);
-        const policy = { maxParallel, failFast };
-        assert.deepEqual(runPass(graph, policy, { failing }).starts, rescanningStarts(nodes, policy, failing));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer(),
+        fc.boolean(),
+        (count, fanIn, maxParallel, seed, failFast) => {
+          const nodes = randomDag(count, fanIn, Math.abs(seed) + 1);
+          const failing = nodes.filter((_, i) => (i * 7 + seed) % 11 === 0).map((n) => n.name);
+          const graph = graphOf(nodes);
+          const policy = { maxParallel, failFast };
+          assert.deepEqual(runPass(graph, policy, { failing }).starts, rescanningStarts(nodes, policy, failing));
+        },
+      ),
     );
   });
 
@@ -148,7 +171,10 @@ function rescanningStarts(nodes: { name: string; dependsOn: string[] }[], policy
   const starts: string[][] = [];
   let failed = false;
   for (;;) {
-    const ready = failed && policy.failFast ? [] : nodes.filter((n) => status.get(n.name) === 'waiting' && n.dependsOn.every((d) => status.get(d) === 'succeeded'));
+    const ready =
+      failed && policy.failFast
+        ? []
+        : nodes.filter((n) => status.get(n.name) === 'waiting' && n.dependsOn.every((d) => status.get(d) === 'succeeded'));
     const started = ready.slice(0, Math.max(0, policy.maxParallel - running.length)).map((n) => n.name);
     for (const name of started) status.set(name, 'running');
     starts.push(started);

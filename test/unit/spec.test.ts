@@ -54,7 +54,10 @@ describe('platform spec', () => {
   });
 
   it('names the path and the line of every problem', () => {
-    const text = valid.replace('[cert-manager]', '[cert-manager, missing]').replace('name: ingress', 'name: Ingress_1').replace('maximumAttempts: 5', 'maximumAttempts: 0');
+    const text = valid
+      .replace('[cert-manager]', '[cert-manager, missing]')
+      .replace('name: ingress', 'name: Ingress_1')
+      .replace('maximumAttempts: 5', 'maximumAttempts: 0');
     assert.deepEqual(problems(text), [
       'p.yaml:9: spec.stacks[1].name: "Ingress_1" must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit',
       'p.yaml:11: spec.stacks[1] (Ingress_1).retry.maximumAttempts: 0 must be at least 1',
@@ -63,37 +66,80 @@ describe('platform spec', () => {
 
   // Every kind of problem the validator reports, each as the whole line `baton validate` prints.
   const cases: { kind: string; edit: (text: string) => string; lines: string[] }[] = [
-    { kind: 'YAML syntax', edit: () => 'a: [1, 2', lines: ['p.yaml:1: (document): YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'] },
-    { kind: 'a repeated YAML key', edit: (t) => t.replace('kind: Platform', 'kind: Platform\nkind: Platform'), lines: ['p.yaml:3: (document): YAML: Map keys must be unique'] },
+    {
+      kind: 'YAML syntax',
+      edit: () => 'a: [1, 2',
+      lines: ['p.yaml:1: (document): YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    },
+    {
+      kind: 'a repeated YAML key',
+      edit: (t) => t.replace('kind: Platform', 'kind: Platform\nkind: Platform'),
+      lines: ['p.yaml:3: (document): YAML: Map keys must be unique'],
+    },
     {
       kind: 'unknown fields, in the document and in a stack',
-      edit: (t) => t.replace('kind: Platform', 'kind: Platform\nextra: 1').replace('      retry:', '      colour: blue\n      shade: dark\n      retry:'),
+      edit: (t) =>
+        t
+          .replace('kind: Platform', 'kind: Platform\nextra: 1')
+          .replace('      retry:', '      colour: blue\n      shade: dark\n      retry:'),
       lines: ['p.yaml:10: spec.stacks[1] (ingress): unknown fields "colour", "shade"', 'p.yaml:1: (document): unknown field "extra"'],
     },
-    { kind: 'a literal', edit: (t) => t.replace('kind: Platform', 'kind: Plaform'), lines: ['p.yaml:2: kind: "Plaform" must be "Platform"'] },
+    {
+      kind: 'a literal',
+      edit: (t) => t.replace('kind: Platform', 'kind: Plaform'),
+      lines: ['p.yaml:2: kind: "Plaform" must be "Platform"'],
+    },
     {
       kind: 'an enum',
       edit: (t) => t.replace('  stacks:', '  defaults: { failurePolicy: fast }\n  stacks:'),
       lines: ['p.yaml:7: spec.defaults.failurePolicy: "fast" must be one of "continue", "failFast"'],
     },
-    { kind: 'a required field', edit: (t) => t.replace('{ repoURL: file:///srv/platform.git }', '{ targetRevision: main }'), lines: ['p.yaml:6: spec.source.repoURL: is required (a string)'] },
+    {
+      kind: 'a required field',
+      edit: (t) => t.replace('{ repoURL: file:///srv/platform.git }', '{ targetRevision: main }'),
+      lines: ['p.yaml:6: spec.source.repoURL: is required (a string)'],
+    },
     { kind: 'a required literal', edit: (t) => t.replace('kind: Platform\n', ''), lines: ['p.yaml:1: kind: is required ("Platform")'] },
     {
       kind: 'a scalar of the wrong type',
       edit: (t) => t.replace('  stacks:', '  defaults: { maxParallelStacks: four }\n  stacks:'),
       lines: ['p.yaml:7: spec.defaults.maxParallelStacks: "four" must be a number'],
     },
-    { kind: 'a whole number', edit: (t) => t.replace('maximumAttempts: 5', 'maximumAttempts: 1.5'), lines: ['p.yaml:11: spec.stacks[1] (ingress).retry.maximumAttempts: 1.5 must be a whole number'] },
-    { kind: 'a boolean', edit: (t) => t.replace('retry: { maximumAttempts: 5 }', 'sync: { prune: maybe }'), lines: ['p.yaml:11: spec.stacks[1] (ingress).sync.prune: "maybe" must be true or false'] },
-    { kind: 'a scalar for a list', edit: (t) => t.replace('[cert-manager]', 'cert-manager'), lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn: "cert-manager" must be a list'] },
-    { kind: 'a mapping for a list', edit: (t) => t.replace('[cert-manager]', '{ name: cert-manager }'), lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn: must be a list, not a mapping'] },
-    { kind: 'a number too small', edit: (t) => t.replace('maximumAttempts: 5', 'maximumAttempts: 0'), lines: ['p.yaml:11: spec.stacks[1] (ingress).retry.maximumAttempts: 0 must be at least 1'] },
+    {
+      kind: 'a whole number',
+      edit: (t) => t.replace('maximumAttempts: 5', 'maximumAttempts: 1.5'),
+      lines: ['p.yaml:11: spec.stacks[1] (ingress).retry.maximumAttempts: 1.5 must be a whole number'],
+    },
+    {
+      kind: 'a boolean',
+      edit: (t) => t.replace('retry: { maximumAttempts: 5 }', 'sync: { prune: maybe }'),
+      lines: ['p.yaml:11: spec.stacks[1] (ingress).sync.prune: "maybe" must be true or false'],
+    },
+    {
+      kind: 'a scalar for a list',
+      edit: (t) => t.replace('[cert-manager]', 'cert-manager'),
+      lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn: "cert-manager" must be a list'],
+    },
+    {
+      kind: 'a mapping for a list',
+      edit: (t) => t.replace('[cert-manager]', '{ name: cert-manager }'),
+      lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn: must be a list, not a mapping'],
+    },
+    {
+      kind: 'a number too small',
+      edit: (t) => t.replace('maximumAttempts: 5', 'maximumAttempts: 0'),
+      lines: ['p.yaml:11: spec.stacks[1] (ingress).retry.maximumAttempts: 0 must be at least 1'],
+    },
     {
       kind: 'a number too large',
       edit: (t) => t.replace('  stacks:', '  defaults: { maxParallelStacks: 501 }\n  stacks:'),
       lines: ['p.yaml:7: spec.defaults.maxParallelStacks: 501 must be at most 500'],
     },
-    { kind: 'an empty string', edit: (t) => t.replace('    - name: ingress', '    - name: ingress\n      path: ""'), lines: ['p.yaml:10: spec.stacks[1] (ingress).path: "" must not be empty'] },
+    {
+      kind: 'an empty string',
+      edit: (t) => t.replace('    - name: ingress', '    - name: ingress\n      path: ""'),
+      lines: ['p.yaml:10: spec.stacks[1] (ingress).path: "" must not be empty'],
+    },
     {
       kind: 'a name too long',
       edit: (t) => t.replace('name: demo', `name: ${'a'.repeat(64)}`),
@@ -107,20 +153,30 @@ describe('platform spec', () => {
     {
       kind: 'a pattern: sync option',
       edit: (t) => t.replace('retry: { maximumAttempts: 5 }', 'sync: { options: [CreateNamespace] }'),
-      lines: ['p.yaml:11: spec.stacks[1] (ingress).sync.options[0]: "CreateNamespace" must be an Argo CD sync option such as "CreateNamespace=true"'],
+      lines: [
+        'p.yaml:11: spec.stacks[1] (ingress).sync.options[0]: "CreateNamespace" must be an Argo CD sync option such as "CreateNamespace=true"',
+      ],
     },
     {
       kind: 'a pattern: Kubernetes version',
       edit: (t) => t.replace('  stacks:', '  cluster: { minKubernetesVersion: latest }\n  stacks:'),
       lines: ['p.yaml:7: spec.cluster.minKubernetesVersion: "latest" must be a version such as "1.30" or "v1.30.0"'],
     },
-    { kind: 'no stacks', edit: (t) => t.slice(0, t.indexOf('  stacks:')) + '  stacks: []\n', lines: ['p.yaml:7: spec.stacks: a platform needs at least one stack'] },
+    {
+      kind: 'no stacks',
+      edit: (t) => t.slice(0, t.indexOf('  stacks:')) + '  stacks: []\n',
+      lines: ['p.yaml:7: spec.stacks: a platform needs at least one stack'],
+    },
     {
       kind: 'an unknown dependency',
       edit: (t) => t.replace('[cert-manager]', '[cert-manager, infra]'),
       lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn[1]: depends on "infra", which is not a stack of this platform'],
     },
-    { kind: 'a self-dependency', edit: (t) => t.replace('[cert-manager]', '[ingress]'), lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn[0]: stack "ingress" depends on itself'] },
+    {
+      kind: 'a self-dependency',
+      edit: (t) => t.replace('[cert-manager]', '[ingress]'),
+      lines: ['p.yaml:10: spec.stacks[1] (ingress).dependsOn[0]: stack "ingress" depends on itself'],
+    },
     {
       kind: 'a repeated dependency',
       edit: (t) => t.replace('[cert-manager]', '[cert-manager, cert-manager]'),
@@ -139,7 +195,9 @@ describe('platform spec', () => {
     {
       kind: 'a field reserved for what is not built yet',
       edit: (t) => `${t}  environments:\n    - name: dev\n    - name: prod\n      requiresApproval: true\n`,
-      lines: ['p.yaml:15: spec.environments[1] (prod).requiresApproval: true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false'],
+      lines: [
+        'p.yaml:15: spec.environments[1] (prod).requiresApproval: true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false',
+      ],
     },
   ];
   for (const { kind, edit, lines } of cases) {
@@ -186,13 +244,25 @@ describe('platform spec', () => {
       (d: Record<string, unknown>) => ({ ...d, spec: { ...(d.spec as object), source: {} } }),
     ];
     fc.assert(
-      fc.property(fc.constantFrom(...mutations), fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), { minLength: 1, maxLength: 8 }), (mutate, names) => {
-        const doc = mutate(platformDocument('p', names.map((name) => ({ name }))) as unknown as Record<string, unknown>);
-        const result = validatePlatformSpec(doc);
-        assert.equal(result.ok, false);
-        if (!result.ok) for (const issue of result.issues) assert.match(issue.path, /^(apiVersion|metadata|spec)(\.|\[|$)/);
-        assert.throws(() => parsePlatformSpec(stringify(doc)), (err: unknown) => err instanceof SpecError && err.issues.every((i) => i.line !== undefined));
-      }),
+      fc.property(
+        fc.constantFrom(...mutations),
+        fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), { minLength: 1, maxLength: 8 }),
+        (mutate, names) => {
+          const doc = mutate(
+            platformDocument(
+              'p',
+              names.map((name) => ({ name })),
+            ) as unknown as Record<string, unknown>,
+          );
+          const result = validatePlatformSpec(doc);
+          assert.equal(result.ok, false);
+          if (!result.ok) for (const issue of result.issues) assert.match(issue.path, /^(apiVersion|metadata|spec)(\.|\[|$)/);
+          assert.throws(
+            () => parsePlatformSpec(stringify(doc)),
+            (err: unknown) => err instanceof SpecError && err.issues.every((i) => i.line !== undefined),
+          );
+        },
+      ),
     );
   });
 });

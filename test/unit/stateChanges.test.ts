@@ -10,7 +10,17 @@ const at = (time: string) => `2026-11-27T${time.includes('.') ? time : `${time}.
 const seenAt = Date.parse(at('08:40:00'));
 
 function stack(name: string, fields: Partial<StackState> = {}): StackState {
-  return { name, dependsOn: [], status: 'pending', attempts: 0, startedAt: null, healthyAt: null, finishedAt: null, message: null, ...fields };
+  return {
+    name,
+    dependsOn: [],
+    status: 'pending',
+    attempts: 0,
+    startedAt: null,
+    healthyAt: null,
+    finishedAt: null,
+    message: null,
+    ...fields,
+  };
 }
 
 function handoff(from: LedgerEntry['from'], to: LedgerEntry['to'], time: string, reason: string): LedgerEntry {
@@ -53,7 +63,13 @@ describe('the watch prints a line per change', () => {
       stacks: [
         healthy('cert-manager', '08:30:48', '08:31:02.200'),
         deploying('frontend', '08:31:02'),
-        stack('web', { status: 'failed', attempts: 1, startedAt: at('08:30:50'), finishedAt: at('08:31:01'), message: 'Deployment/web has 0/1 ready replicas' }),
+        stack('web', {
+          status: 'failed',
+          attempts: 1,
+          startedAt: at('08:30:50'),
+          finishedAt: at('08:31:01'),
+          message: 'Deployment/web has 0/1 ready replicas',
+        }),
       ],
     });
     assert.deepEqual(stateChanges(before, after, seenAt), [
@@ -64,7 +80,9 @@ describe('the watch prints a line per change', () => {
   });
 
   it('names the attempt once a stack is tried again', () => {
-    const before = run({ stacks: [stack('web', { status: 'pending', attempts: 1, startedAt: at('08:30:50'), finishedAt: at('08:31:01') })] });
+    const before = run({
+      stacks: [stack('web', { status: 'pending', attempts: 1, startedAt: at('08:30:50'), finishedAt: at('08:31:01') })],
+    });
     const after = run({ stacks: [deploying('web', '08:35:00', 2)] });
     assert.deepEqual(stateChanges(before, after, seenAt), ['08:35:00  web  pending -> deploying  attempt 2']);
   });
@@ -103,31 +121,53 @@ describe('the watch prints a line per change', () => {
   });
 
   it('prints only the steady-state events it has not printed, though the run keeps a sliding window of them', () => {
-    const event = (n: number) => ({ stack: 'web', sync: n % 2 ? 'OutOfSync' : 'Synced', health: 'Healthy', message: `change ${n}`, at: at(`08:3${n}:00`) });
+    const event = (n: number) => ({
+      stack: 'web',
+      sync: n % 2 ? 'OutOfSync' : 'Synced',
+      health: 'Healthy',
+      message: `change ${n}`,
+      at: at(`08:3${n}:00`),
+    });
     const before = run({ phase: phase(3), stacks: [healthy('web', '08:30:00', '08:30:05')], steadyStateEvents: [1, 2, 3].map(event) });
     const after = { ...before, steadyStateEvents: [2, 3, 4, 5].map(event) };
-    assert.deepEqual(stateChanges(before, after, seenAt), ['08:34:00  web  Argo CD: Healthy/Synced  change 4', '08:35:00  web  Argo CD: Healthy/OutOfSync  change 5']);
+    assert.deepEqual(stateChanges(before, after, seenAt), [
+      '08:34:00  web  Argo CD: Healthy/Synced  change 4',
+      '08:35:00  web  Argo CD: Healthy/OutOfSync  change 5',
+    ]);
   });
 
   it('says when the run stops on an error, waits for an operator, is resumed, and ends', () => {
     const deployingState = run({ stacks: [deploying('web', '08:30:50')] });
     const stopped = run({
-      stacks: [stack('web', { status: 'failed', attempts: 1, startedAt: at('08:30:50'), finishedAt: at('08:31:00'), message: 'not Healthy' })],
+      stacks: [
+        stack('web', { status: 'failed', attempts: 1, startedAt: at('08:30:50'), finishedAt: at('08:31:00'), message: 'not Healthy' }),
+      ],
       waitingFor: 'resume after fixing web, or teardown or abort',
     });
     assert.deepEqual(stateChanges(deployingState, stopped, seenAt), [
       '08:31:00  web  deploying -> failed  10.0s  not Healthy',
       '08:40:00  waiting for: resume after fixing web, or teardown or abort',
     ]);
-    const bootstrapFailed = run({ phase: phase(1), error: 'the playbook failed: exit 2', waitingFor: 'resume after fixing the cause, or abort' });
+    const bootstrapFailed = run({
+      phase: phase(1),
+      error: 'the playbook failed: exit 2',
+      waitingFor: 'resume after fixing the cause, or abort',
+    });
     const resumed = { ...bootstrapFailed, error: null, waitingFor: null };
-    assert.deepEqual(stateChanges(bootstrapFailed, resumed, seenAt), ['08:40:00  error cleared', '08:40:00  no longer waiting for: resume after fixing the cause, or abort']);
+    assert.deepEqual(stateChanges(bootstrapFailed, resumed, seenAt), [
+      '08:40:00  error cleared',
+      '08:40:00  no longer waiting for: resume after fixing the cause, or abort',
+    ]);
     assert.deepEqual(stateChanges(resumed, { ...resumed, outcome: 'aborted' }, seenAt), ['08:40:00  run running -> aborted']);
   });
 
   it('marks a rejected handoff and gives the rejection', () => {
     const before = run({ phase: phase(3) });
-    const rejected = { ...handoff('deployment', 'orchestration', '08:33:00', 'handoff from baton/demo/other'), accepted: false, rejection: 'not the holder' };
+    const rejected = {
+      ...handoff('deployment', 'orchestration', '08:33:00', 'handoff from baton/demo/other'),
+      accepted: false,
+      rejection: 'not the holder',
+    };
     assert.deepEqual(stateChanges(before, { ...before, ledger: [rejected] }, seenAt), [
       '08:33:00  authority platform: deployment -> orchestration REJECTED  handoff from baton/demo/other (not the holder)',
     ]);

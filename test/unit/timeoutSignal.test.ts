@@ -27,6 +27,10 @@ describe('timeoutSignal', () => {
 
   it('is needed: a combined AbortSignal.timeout never aborts once collected (Node 20)', async () => {
     const combined = AbortSignal.any([AbortSignal.timeout(200), new AbortController().signal]);
-    assert.equal(await abortsWithin(combined, 1_000), false, `AbortSignal.timeout inside AbortSignal.any now aborts in ${process.version}: timeoutSignal is no longer needed`);
+    assert.equal(
+      await abortsWithin(combined, 1_000),
+      false,
+      `AbortSignal.timeout inside AbortSignal.any now aborts in ${process.version}: timeoutSignal is no longer needed`,
+    );
   });
 });

@@ -7,7 +7,17 @@ import { stateQuery, teardownUpdate } from '../../src/workflows/definitions.js';
 import type { platformLifecycle } from '../../src/workflows/platformLifecycle.js';
 import { activityDoubles, type LiveApplication } from '../support/doubles.js';
 import { saveHistory } from '../support/histories.js';
-import { deleteOrder, handoffs, startLifecycle, statuses, uniqueName, waitForCall, waitForState, wholeLifeHandoffs, withWorkers } from '../support/harness.js';
+import {
+  deleteOrder,
+  handoffs,
+  startLifecycle,
+  statuses,
+  uniqueName,
+  waitForCall,
+  waitForState,
+  wholeLifeHandoffs,
+  withWorkers,
+} from '../support/harness.js';
 import { diamond, platformDocument } from '../support/specs.js';
 import { startTemporal } from '../support/temporal.js';
 
@@ -31,7 +41,11 @@ async function firstRunOnceContinued(handle: WorkflowHandleWithFirstExecutionRun
   throw new Error(`${handle.workflowId} did not continue as new within ${limitMs}ms`);
 }
 
-const drift: LiveApplication = { sync: 'OutOfSync', health: 'Healthy', message: 'Application left: Healthy/OutOfSync; Deployment left/left: OutOfSync' };
+const drift: LiveApplication = {
+  sync: 'OutOfSync',
+  health: 'Healthy',
+  message: 'Application left: Healthy/OutOfSync; Deployment left/left: OutOfSync',
+};
 
 describe('phase 3 continues as new', () => {
   it('carries the ledger, the stacks, their live status and the steady-state events into the next run, which tears down', async () => {
@@ -47,13 +61,29 @@ describe('phase 3 continues as new', () => {
       });
       const first = await firstRunOnceContinued(handle);
       const history = await first.fetchHistory();
-      assert.ok(history.events?.some((e) => e.workflowExecutionContinuedAsNewEventAttributes), 'the first run ended by continuing as new');
+      assert.ok(
+        history.events?.some((e) => e.workflowExecutionContinuedAsNewEventAttributes),
+        'the first run ended by continuing as new',
+      );
       await saveHistory(first, 'continue-as-new');
 
       const handedOver = await first.query(stateQuery);
-      assert.deepEqual(handedOver.steadyStateEvents.map((e) => `${e.stack} ${e.health}/${e.sync}`), ['left Healthy/OutOfSync']);
+      assert.deepEqual(
+        handedOver.steadyStateEvents.map((e) => `${e.stack} ${e.health}/${e.sync}`),
+        ['left Healthy/OutOfSync'],
+      );
       const carried = await handle.query(stateQuery);
-      for (const part of ['workflowId', 'startedAt', 'phase', 'authority', 'holderIds', 'credentialsRef', 'ledger', 'stacks', 'steadyStateEvents'] as const) {
+      for (const part of [
+        'workflowId',
+        'startedAt',
+        'phase',
+        'authority',
+        'holderIds',
+        'credentialsRef',
+        'ledger',
+        'stacks',
+        'steadyStateEvents',
+      ] as const) {
         assert.deepEqual(carried[part], handedOver[part], `${part} survives continue-as-new`);
       }
       assert.equal(carried.stacks.find((s) => s.name === 'left')!.live?.sync, 'OutOfSync');
@@ -62,7 +92,10 @@ describe('phase 3 continues as new', () => {
       // The next run watches from the carried live status: the drift is not news, its undoing is.
       liveApplications.delete('left');
       const recovered = await waitForState(handle, (s) => s.steadyStateEvents.length === 2);
-      assert.deepEqual(recovered.steadyStateEvents.map((e) => `${e.stack} ${e.health}/${e.sync}`), ['left Healthy/OutOfSync', 'left Healthy/Synced']);
+      assert.deepEqual(
+        recovered.steadyStateEvents.map((e) => `${e.stack} ${e.health}/${e.sync}`),
+        ['left Healthy/OutOfSync', 'left Healthy/Synced'],
+      );
       assert.ok((await handle.describe()).runId !== handle.firstExecutionRunId);
 
       await handle.executeUpdate(teardownUpdate, { args: [{ requestedBy: 'test', reason: 'end of test' }] });

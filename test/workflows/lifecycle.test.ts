@@ -7,7 +7,16 @@ import { abortUpdate, authorityHandoffSignal, resumeSignal, resumeUpdate, teardo
 import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { activityDoubles, degradedMessage, failedCheckReason } from '../support/doubles.js';
 import { saveHistory } from '../support/histories.js';
-import { deleteOrder, handoffs, startLifecycle, statuses, uniqueName, waitForState, wholeLifeHandoffs, withWorkers } from '../support/harness.js';
+import {
+  deleteOrder,
+  handoffs,
+  startLifecycle,
+  statuses,
+  uniqueName,
+  waitForState,
+  wholeLifeHandoffs,
+  withWorkers,
+} from '../support/harness.js';
 import { diamond, platformDocument, randomDag, twoBranches } from '../support/specs.js';
 import { startTemporal } from '../support/temporal.js';
 
@@ -36,7 +45,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
   it('takes a diamond through phases 0-3, records every handoff, and tears down in reverse order', async () => {
     const doubles = activityDoubles({ healthDelayMs: () => 200 });
     await withWorkers(env, doubles.zones, async (prefix) => {
-      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('diamond'), diamond), environment: 'dev' });
+      const handle = await startLifecycle(env.client, prefix, {
+        spec: platformDocument(uniqueName('diamond'), diamond),
+        environment: 'dev',
+      });
       const steady = await waitForState(handle, (s) => s.phase.number === 3);
       assert.deepEqual(statuses(steady), { base: 'healthy', left: 'healthy', right: 'healthy', top: 'healthy' });
       assert.equal(steady.authority.platform, 'deployment');
@@ -45,7 +57,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
       const windows = healthWindows(doubles.calls);
       assert.ok(windows.get('base')!.end <= windows.get('left')!.start && windows.get('base')!.end <= windows.get('right')!.start);
       assert.ok(windows.get('left')!.end <= windows.get('top')!.start && windows.get('right')!.end <= windows.get('top')!.start);
-      assert.ok(windows.get('left')!.start < windows.get('right')!.end && windows.get('right')!.start < windows.get('left')!.end, 'left and right overlap');
+      assert.ok(
+        windows.get('left')!.start < windows.get('right')!.end && windows.get('right')!.start < windows.get('left')!.end,
+        'left and right overlap',
+      );
 
       await handle.executeUpdate(teardownUpdate, { args: [{ requestedBy: 'test', reason: 'end of test' }] });
       const final = await handle.result();
@@ -75,7 +90,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
     const windows = healthWindows(doubles.calls);
     for (const stack of stacks) {
       for (const dep of stack.dependsOn) {
-        assert.ok(windows.get(dep)!.end <= windows.get(stack.name)!.start, `${stack.name} started before its dependency ${dep} was healthy`);
+        assert.ok(
+          windows.get(dep)!.end <= windows.get(stack.name)!.start,
+          `${stack.name} started before its dependency ${dep} was healthy`,
+        );
       }
     }
     assert.ok(doubles.maxConcurrentHealthWaits() > 1, 'independent stacks overlap');
@@ -86,7 +104,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
     const failing = new Set(['cert-manager']);
     const doubles = activityDoubles({ failing });
     await withWorkers(env, doubles.zones, async (prefix) => {
-      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('partial'), twoBranches), environment: 'dev' });
+      const handle = await startLifecycle(env.client, prefix, {
+        spec: platformDocument(uniqueName('partial'), twoBranches),
+        environment: 'dev',
+      });
       const partial = await waitForState(handle, (s) => s.waitingFor !== null && s.phase.number === 2);
       assert.deepEqual(statuses(partial), {
         crds: 'healthy',
@@ -97,7 +118,7 @@ describe('platformLifecycle on the Temporal dev server', () => {
         dashboards: 'healthy',
       });
       const failed = partial.stacks.find((s) => s.name === 'cert-manager')!;
-      assert.equal(failed.message, degradedMessage('cert-manager'), 'the activity\'s own message reaches the stack');
+      assert.equal(failed.message, degradedMessage('cert-manager'), "the activity's own message reaches the stack");
       assert.equal(failed.attempts, 1);
 
       failing.clear();
@@ -108,12 +129,16 @@ describe('platformLifecycle on the Temporal dev server', () => {
       assert.equal(steady.stacks.find((s) => s.name === 'cert-manager')!.attempts, 2);
 
       const ensured = doubles.completions('ensureApplication');
-      for (const name of ['crds', 'monitoring', 'dashboards', 'ingress', 'app']) assert.equal(ensured.get(name), 1, `${name} deployed once`);
+      for (const name of ['crds', 'monitoring', 'dashboards', 'ingress', 'app'])
+        assert.equal(ensured.get(name), 1, `${name} deployed once`);
       assert.equal(ensured.get('cert-manager'), 2);
 
       await assert.rejects(
         handle.executeUpdate(resumeUpdate, { args: [{}] }),
-        (err: unknown) => err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === failureTypes.requestRefused,
+        (err: unknown) =>
+          err instanceof WorkflowUpdateFailedError &&
+          err.cause instanceof ApplicationFailure &&
+          err.cause.type === failureTypes.requestRefused,
         'nothing to resume in phase 3',
       );
       await handle.executeUpdate(teardownUpdate, { args: [{}] });
@@ -157,9 +182,18 @@ describe('platformLifecycle on the Temporal dev server', () => {
   it('rejects forged handoffs and records them as rejected', async () => {
     const doubles = activityDoubles();
     await withWorkers(env, doubles.zones, async (prefix) => {
-      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('forged'), diamond), environment: 'dev' });
+      const handle = await startLifecycle(env.client, prefix, {
+        spec: platformDocument(uniqueName('forged'), diamond),
+        environment: 'dev',
+      });
       await waitForState(handle, (s) => s.phase.number === 3);
-      await handle.signal(authorityHandoffSignal, { concern: 'platform', from: 'deployment', to: 'orchestration', sender: 'mallory', reason: 'take over' });
+      await handle.signal(authorityHandoffSignal, {
+        concern: 'platform',
+        from: 'deployment',
+        to: 'orchestration',
+        sender: 'mallory',
+        reason: 'take over',
+      });
       await handle.signal(authorityHandoffSignal, {
         concern: 'platform',
         from: 'bootstrap',
@@ -180,7 +214,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
     const failingChecks = new Set(['nodes-ready']);
     const doubles = activityDoubles({ failingChecks });
     await withWorkers(env, doubles.zones, async (prefix) => {
-      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('preflight'), diamond), environment: 'dev' });
+      const handle = await startLifecycle(env.client, prefix, {
+        spec: platformDocument(uniqueName('preflight'), diamond),
+        environment: 'dev',
+      });
       const parked = await waitForState(handle, (s) => s.error !== null);
       assert.equal(parked.phase.number, 0);
       assert.ok(parked.error!.includes(failedCheckReason('nodes-ready')), `the failed check is named: ${parked.error}`);
@@ -197,7 +234,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
   it('fails at once, non-retryable, on an invalid spec, naming the path', async () => {
     const doubles = activityDoubles();
     await withWorkers(env, doubles.zones, async (prefix) => {
-      const spec = platformDocument(uniqueName('invalid'), [{ name: 'a', dependsOn: ['b'] }, { name: 'b', dependsOn: ['nope'] }]);
+      const spec = platformDocument(uniqueName('invalid'), [
+        { name: 'a', dependsOn: ['b'] },
+        { name: 'b', dependsOn: ['nope'] },
+      ]);
       const handle = await startLifecycle(env.client, prefix, { spec, environment: 'dev' });
       const err = await handle.result().then(
         () => assert.fail('the run should fail'),

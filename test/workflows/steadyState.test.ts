@@ -36,7 +36,11 @@ describe('phase 3: the drift and health watch', () => {
       assert.deepEqual({ ...event, at: undefined }, { stack: 'left', sync: 'OutOfSync', health: 'Healthy', message: drift, at: undefined });
       assert.ok(!Number.isNaN(Date.parse(event!.at)));
       assert.deepEqual(drifted.stacks.find((s) => s.name === 'left')!.live, { sync: 'OutOfSync', health: 'Healthy', since: event!.at });
-      assert.deepEqual(statuses(drifted), { base: 'healthy', left: 'healthy', right: 'healthy', top: 'healthy' }, 'drift does not change what was deployed');
+      assert.deepEqual(
+        statuses(drifted),
+        { base: 'healthy', left: 'healthy', right: 'healthy', top: 'healthy' },
+        'drift does not change what was deployed',
+      );
 
       liveApplications.delete('left');
       const recovered = await waitForState(handle, (s) => s.steadyStateEvents.length === 2);
@@ -65,11 +69,16 @@ describe('phase 3: the drift and health watch', () => {
   });
 
   it('parks on a watch Argo CD refuses, with its reason as the error, and watches again after resume', async () => {
-    const watchRefusal: { reason?: string } = { reason: 'Argo CD account "baton" lacks the permission for GET /api/v1/stream/applications' };
+    const watchRefusal: { reason?: string } = {
+      reason: 'Argo CD account "baton" lacks the permission for GET /api/v1/stream/applications',
+    };
     const liveApplications = new Map<string, LiveApplication>();
     const doubles = activityDoubles({ watchRefusal, liveApplications });
     await withWorkers(env, doubles.zones, async (prefix) => {
-      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('refused'), diamond), environment: 'dev' });
+      const handle = await startLifecycle(env.client, prefix, {
+        spec: platformDocument(uniqueName('refused'), diamond),
+        environment: 'dev',
+      });
       const parked = await waitForState(handle, (s) => s.error !== null);
       assert.equal(parked.phase.number, 3);
       assert.ok(parked.error!.includes(watchRefusal.reason!), `the refusal is the run's error: ${parked.error}`);

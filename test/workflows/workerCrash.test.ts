@@ -65,10 +65,14 @@ describe('a worker stopped hard mid-run', () => {
       await stopProcess(second);
     }
 
-    const calls = readFileSync(callsFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ActivityCall & { pid: number });
+    const calls = readFileSync(callsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ActivityCall & { pid: number });
     assert.ok(new Set(calls.map((c) => c.pid)).size === 2, 'both worker processes did work');
     const healthy = new Map<string, number>();
-    for (const c of calls) if (c.activity === 'awaitApplicationHealthy' && c.phase === 'end') healthy.set(c.stack!, (healthy.get(c.stack!) ?? 0) + 1);
+    for (const c of calls)
+      if (c.activity === 'awaitApplicationHealthy' && c.phase === 'end') healthy.set(c.stack!, (healthy.get(c.stack!) ?? 0) + 1);
     for (const s of stacks) assert.equal(healthy.get(s.name), 1, `${s.name} reached Healthy exactly once`);
     const syncs = new Map<string, number>();
     for (const c of calls) if (c.activity === 'syncApplication' && c.phase === 'end') syncs.set(c.stack!, (syncs.get(c.stack!) ?? 0) + 1);

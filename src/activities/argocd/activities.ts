@@ -81,11 +81,18 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
       if (!(err instanceof ArgoCdApiError && err.status === 400)) throw err;
       const address = unreachableAddress(err.argoMessage);
       if (address) {
-        log.warn('Argo CD cannot reach the source to validate the Application; it is saved unvalidated', { application: manifest.metadata.name, address });
+        log.warn('Argo CD cannot reach the source to validate the Application; it is saved unvalidated', {
+          application: manifest.metadata.name,
+          address,
+        });
         await client.upsertApplication(manifest, cancellationSignal(), false);
         return;
       }
-      if (/unable to generate manifests/i.test(err.argoMessage)) throw ApplicationFailure.nonRetryable(`Argo CD cannot render the source of ${manifest.metadata.name}: ${err.argoMessage}`, failureTypes.applicationFailed);
+      if (/unable to generate manifests/i.test(err.argoMessage))
+        throw ApplicationFailure.nonRetryable(
+          `Argo CD cannot render the source of ${manifest.metadata.name}: ${err.argoMessage}`,
+          failureTypes.applicationFailed,
+        );
       throw err;
     }
   }
@@ -95,7 +102,10 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     return guarded(client, async () => {
       const existing = await client.getApplication(manifest.spec.project, manifest.metadata.name, undefined, cancellationSignal());
       await upsertValidated(manifest);
-      log.info(existing ? 'Application updated' : 'Application created', { application: manifest.metadata.name, source: target.stack.source ?? target.stack.sources });
+      log.info(existing ? 'Application updated' : 'Application created', {
+        application: manifest.metadata.name,
+        source: target.stack.source ?? target.stack.sources,
+      });
       return { application: manifest.metadata.name, created: existing === undefined };
     });
   }
@@ -109,7 +119,11 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const running = (app: Application | undefined) => app?.operation !== undefined || app?.status?.operationState?.phase === 'Running';
     return guarded(client, async () => {
       const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
-      if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} does not exist in Argo CD; ensureApplication creates it`, failureTypes.argoCdApplicationMissing);
+      if (!app)
+        throw ApplicationFailure.nonRetryable(
+          `Application ${name} does not exist in Argo CD; ensureApplication creates it`,
+          failureTypes.argoCdApplicationMissing,
+        );
       if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
       // A sync now would fail for good; the automated sync starts once Argo CD reaches the source.
       if (assessApplication(app).state === 'unreachable') return { application: name };
@@ -137,13 +151,18 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     try {
       const outcome = await guarded(client, () =>
         followApplication<HealthOutcome>(client, projectOf(target), name, signal, (app) => {
-          if (!app) throw ApplicationFailure.nonRetryable(`Application ${name} was deleted while Baton waited for it to be Healthy`, failureTypes.argoCdApplicationMissing);
+          if (!app)
+            throw ApplicationFailure.nonRetryable(
+              `Application ${name} was deleted while Baton waited for it to be Healthy`,
+              failureTypes.argoCdApplicationMissing,
+            );
           last = app;
           const assessment = assessApplication(app);
           if (assessment.state === 'failed') return { failed: assessment };
           if (assessment.state === 'healthy') return { healthy: statusOf(app) };
           unreachable = assessment.state === 'unreachable' ? assessment : undefined;
-          const now = assessment.state === 'unreachable' ? [`Argo CD to reach ${assessment.address}: ${assessment.reason}`] : assessment.waitingFor;
+          const now =
+            assessment.state === 'unreachable' ? [`Argo CD to reach ${assessment.address}: ${assessment.reason}`] : assessment.waitingFor;
           if (now.join() !== waitingFor.join()) log.info('waiting for the Application', { application: name, waitingFor: now });
           waitingFor = now;
           if (unreachable) sourceRetry.whileUnreachable(() => unreachable !== undefined);
@@ -152,7 +171,10 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
       );
       if ('healthy' in outcome) return outcome.healthy;
       // Stop Argo CD's own retries: the stack is failed until someone fixes it and resumes.
-      if (outcome.failed.operationRunning) await client.terminateOperation(name).catch((err: Error) => log.warn('could not stop the failing sync', { application: name, error: err.message }));
+      if (outcome.failed.operationRunning)
+        await client
+          .terminateOperation(name)
+          .catch((err: Error) => log.warn('could not stop the failing sync', { application: name, error: err.message }));
       throw ApplicationFailure.nonRetryable(outcome.failed.reason, failureTypes.applicationFailed, last ? statusOf(last) : undefined);
     } catch (err) {
       if (signal.aborted && !cancellationSignal()?.aborted) {
@@ -190,17 +212,28 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
         if (before) {
           retained = (before.status?.resources ?? [])
             .filter((resource) => resource.kind === 'CustomResourceDefinition')
-            .map((resource) => ({ apiVersion: `${resource.group ?? 'apiextensions.k8s.io'}/${resource.version ?? 'v1'}`, kind: resource.kind, name: resource.name }));
+            .map((resource) => ({
+              apiVersion: `${resource.group ?? 'apiextensions.k8s.io'}/${resource.version ?? 'v1'}`,
+              kind: resource.kind,
+              name: resource.name,
+            }));
         }
         activityContext()?.heartbeat({ progress, retained });
-        const existed = await whenIdle(name, () => client.deleteApplication(projectOf(target), name, true, cancellationSignal()), () => client.terminateOperation(name, cancellationSignal()));
+        const existed = await whenIdle(
+          name,
+          () => client.deleteApplication(projectOf(target), name, true, cancellationSignal()),
+          () => client.terminateOperation(name, cancellationSignal()),
+        );
         const signal = cancellationSignal() ?? new AbortController().signal;
         await followApplication(client, projectOf(target), name, signal, (app) => {
           if (!app) return true;
           progress = `waiting for Argo CD to delete ${describe(app)} (${app.status?.resources?.length ?? 0} resources left)`;
           return undefined;
         });
-        log.info(existed ? 'Application deleted with its resources' : 'Application was already gone', { application: name, retained: retained.map((r) => r.name) });
+        log.info(existed ? 'Application deleted with its resources' : 'Application was already gone', {
+          application: name,
+          retained: retained.map((r) => r.name),
+        });
         return { application: name, existed, retained };
       });
     } finally {

@@ -5,7 +5,17 @@ import { describeFailure, errorCode } from '../../workflows/failures.js';
 import { timeoutSignal } from '../timeoutSignal.js';
 import { tokenSubject } from '../tokenSubject.js';
 import { ArgoCdApiError, ArgoCdUnreachableError } from './errors.js';
-import { apiErrorSchema, applicationSchema, canISchema, applicationStreamLineSchema, sessionSchema, userInfoSchema, versionSchema, type Application, type ApplicationEvent } from './schemas.js';
+import {
+  apiErrorSchema,
+  applicationSchema,
+  canISchema,
+  applicationStreamLineSchema,
+  sessionSchema,
+  userInfoSchema,
+  versionSchema,
+  type Application,
+  type ApplicationEvent,
+} from './schemas.js';
 import type { ArgoCdSettings } from './settings.js';
 import { jsonLines } from './stream.js';
 
@@ -15,7 +25,11 @@ export interface ApplicationManifest {
   spec: {
     project: string;
     destination: { server: string; namespace: string };
-    syncPolicy: { automated?: { prune: boolean; selfHeal: boolean }; syncOptions: string[]; managedNamespaceMetadata?: { labels: Record<string, string> } };
+    syncPolicy: {
+      automated?: { prune: boolean; selfHeal: boolean };
+      syncOptions: string[];
+      managedNamespaceMetadata?: { labels: Record<string, string> };
+    };
   } & StackSources;
 }
 
@@ -80,11 +94,18 @@ export class ArgoCdClient {
   }
 
   /** Runs a call on one Application; a 403 the account is allowed past means Argo CD has no such Application. */
-  private async unlessMissing<T>(action: string, project: string, name: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
+  private async unlessMissing<T>(
+    action: string,
+    project: string,
+    name: string,
+    call: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T | undefined> {
     try {
       return await call();
     } catch (err) {
-      if (err instanceof ArgoCdApiError && (err.notFound || (err.status === 403 && (await this.canI(action, project, name, signal))))) return undefined;
+      if (err instanceof ArgoCdApiError && (err.notFound || (err.status === 403 && (await this.canI(action, project, name, signal)))))
+        return undefined;
       throw err;
     }
   }
@@ -92,12 +113,22 @@ export class ArgoCdClient {
   /** The Application, or undefined when Argo CD has none by that name. `refresh` makes Argo CD compare with Git first. */
   getApplication(project: string, name: string, refresh?: 'normal' | 'hard', signal?: AbortSignal): Promise<Application | undefined> {
     const query = refresh ? { query: { refresh } } : {};
-    return this.unlessMissing('get', project, name, () => this.call('GET', `/api/v1/applications/${encodeURIComponent(name)}`, applicationSchema, { signal, ...query }), signal);
+    return this.unlessMissing(
+      'get',
+      project,
+      name,
+      () => this.call('GET', `/api/v1/applications/${encodeURIComponent(name)}`, applicationSchema, { signal, ...query }),
+      signal,
+    );
   }
 
   /** Creates the Application, or replaces its spec when it exists (upsert); `validate` has Argo CD render the source first. */
   upsertApplication(application: ApplicationManifest, signal?: AbortSignal, validate = true): Promise<Application> {
-    return this.call('POST', '/api/v1/applications', applicationSchema, { body: application, query: { upsert: 'true', validate: String(validate) }, signal });
+    return this.call('POST', '/api/v1/applications', applicationSchema, {
+      body: application,
+      query: { upsert: 'true', validate: String(validate) },
+      signal,
+    });
   }
 
   sync(name: string, request: SyncRequest, signal?: AbortSignal): Promise<Application> {
@@ -113,7 +144,13 @@ export class ArgoCdClient {
   /** Deletes the Application; with cascade Argo CD deletes its resources first (foreground). False when there was none. */
   async deleteApplication(project: string, name: string, cascade: boolean, signal?: AbortSignal): Promise<boolean> {
     const query = { cascade: String(cascade), propagationPolicy: 'foreground' };
-    const deleted = await this.unlessMissing('delete', project, name, () => this.call('DELETE', `/api/v1/applications/${encodeURIComponent(name)}`, apiErrorSchema, { query, signal }), signal);
+    const deleted = await this.unlessMissing(
+      'delete',
+      project,
+      name,
+      () => this.call('DELETE', `/api/v1/applications/${encodeURIComponent(name)}`, apiErrorSchema, { query, signal }),
+      signal,
+    );
     return deleted !== undefined;
   }
 
@@ -126,16 +163,31 @@ export class ArgoCdClient {
     if (!response.body) return;
     for await (const line of jsonLines(response.body)) {
       const parsed = applicationStreamLineSchema.parse(line);
-      if (parsed.error) throw new ArgoCdApiError('GET', '/api/v1/stream/applications', parsed.error.http_code ?? 500, parsed.error.message ?? 'stream error');
+      if (parsed.error)
+        throw new ArgoCdApiError(
+          'GET',
+          '/api/v1/stream/applications',
+          parsed.error.http_code ?? 500,
+          parsed.error.message ?? 'stream error',
+        );
       if (parsed.result) yield parsed.result;
     }
   }
 
-  private async call<T extends z.ZodType>(method: string, path: string, schema: T, options: RequestOptions, authenticated = true): Promise<z.infer<T>> {
+  private async call<T extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: T,
+    options: RequestOptions,
+    authenticated = true,
+  ): Promise<z.infer<T>> {
     const response = await this.send(method, path, options, authenticated, true);
     const text = await response.text();
     const parsed = schema.safeParse(text ? JSON.parse(text) : {});
-    if (!parsed.success) throw new Error(`Argo CD's answer to ${method} ${path} is not what Baton expects: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `Argo CD's answer to ${method} ${path} is not what Baton expects: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      );
     return parsed.data;
   }
 
@@ -146,7 +198,9 @@ export class ArgoCdClient {
       const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json' };
       if (authenticated) headers.Authorization = `Bearer ${await this.currentToken()}`;
       const url = `${this.baseUrl}${path}${options.query ? `?${new URLSearchParams(options.query).toString()}` : ''}`;
-      const signals = [options.signal, timed ? timeoutSignal(this.settings.requestTimeoutMs ?? 30_000) : undefined].filter((s) => s !== undefined);
+      const signals = [options.signal, timed ? timeoutSignal(this.settings.requestTimeoutMs ?? 30_000) : undefined].filter(
+        (s) => s !== undefined,
+      );
       try {
         return await fetch(url, {
           method,
@@ -176,7 +230,13 @@ export class ArgoCdClient {
       this.token = (await readFile(credentials.tokenFile, 'utf8')).trim();
     } else {
       const password = (await readFile(credentials.passwordFile, 'utf8')).trim();
-      const session = await this.call('POST', '/api/v1/session', sessionSchema, { body: { username: credentials.username, password } }, false);
+      const session = await this.call(
+        'POST',
+        '/api/v1/session',
+        sessionSchema,
+        { body: { username: credentials.username, password } },
+        false,
+      );
       this.token = session.token;
     }
     return this.token;

@@ -56,7 +56,10 @@ export function activityFailure(err: unknown, account: string): Error {
       );
     }
     if (err.status === 400 || err.status === 422) {
-      return ApplicationFailure.nonRetryable(`Argo CD refused ${err.method} ${err.path}: ${err.argoMessage}`, failureTypes.argoCdInvalidRequest);
+      return ApplicationFailure.nonRetryable(
+        `Argo CD refused ${err.method} ${err.path}: ${err.argoMessage}`,
+        failureTypes.argoCdInvalidRequest,
+      );
     }
     return ApplicationFailure.retryable(err.message, failureTypes.argoCdApiError);
   }

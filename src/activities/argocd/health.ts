@@ -65,13 +65,28 @@ export function assessApplication(app: Application): HealthAssessment {
   const operation = status?.operationState;
   // Argo CD retries a failed sync (with backoff) inside the same operation: the first failure is the answer.
   if (operation?.phase === 'Running' && (operation.retryCount ?? 0) > 0) {
-    return { state: 'failed', operationRunning: true, reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${operation.message ?? ''}`, ...failedResources(app)].join('\n  ') };
+    return {
+      state: 'failed',
+      operationRunning: true,
+      reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${operation.message ?? ''}`, ...failedResources(app)].join(
+        '\n  ',
+      ),
+    };
   }
   if (app.operation !== undefined || operation?.phase === 'Running' || operation?.phase === 'Terminating') {
-    return { state: 'progressing', waitingFor: [`sync of ${app.metadata.name} running${operation?.message ? `: ${operation.message}` : ''}`, ...describeStatus(app).slice(1)] };
+    return {
+      state: 'progressing',
+      waitingFor: [
+        `sync of ${app.metadata.name} running${operation?.message ? `: ${operation.message}` : ''}`,
+        ...describeStatus(app).slice(1),
+      ],
+    };
   }
   if (operation?.phase === 'Failed' || operation?.phase === 'Error') {
-    return { state: 'failed', reason: [`sync of ${app.metadata.name} failed: ${operation.message ?? operation.phase}`, ...failedResources(app)].join('\n  ') };
+    return {
+      state: 'failed',
+      reason: [`sync of ${app.metadata.name} failed: ${operation.message ?? operation.phase}`, ...failedResources(app)].join('\n  '),
+    };
   }
   const errors = (status?.conditions ?? []).filter((condition) => condition.type.endsWith('Error'));
   for (const { message = '' } of errors) {
@@ -79,10 +94,19 @@ export function assessApplication(app: Application): HealthAssessment {
     if (address) return { state: 'unreachable', address, reason: message };
   }
   if (errors.length) {
-    return { state: 'failed', reason: [`Argo CD cannot deploy ${app.metadata.name}:`, ...errors.map((c) => `${c.type}: ${c.message ?? ''}`)].join('\n  ') };
+    return {
+      state: 'failed',
+      reason: [`Argo CD cannot deploy ${app.metadata.name}:`, ...errors.map((c) => `${c.type}: ${c.message ?? ''}`)].join('\n  '),
+    };
   }
   if (status?.health?.status === 'Degraded') {
-    return { state: 'failed', reason: [`${app.metadata.name} is Degraded${status.health.message ? `: ${status.health.message}` : ''}`, ...unhealthyResources(app, 'Degraded')].join('\n  ') };
+    return {
+      state: 'failed',
+      reason: [
+        `${app.metadata.name} is Degraded${status.health.message ? `: ${status.health.message}` : ''}`,
+        ...unhealthyResources(app, 'Degraded'),
+      ].join('\n  '),
+    };
   }
   if (status?.health?.status === 'Healthy' && status.sync?.status === 'Synced') return { state: 'healthy' };
   return { state: 'progressing', waitingFor: describeStatus(app) };

@@ -59,12 +59,16 @@ export const applicationSchema = z.looseObject({
   operation: z.unknown().optional(),
   status: z
     .looseObject({
-      health: z.looseObject({ status: z.string().optional(), message: z.string().optional(), lastTransitionTime: z.string().optional() }).optional(),
+      health: z
+        .looseObject({ status: z.string().optional(), message: z.string().optional(), lastTransitionTime: z.string().optional() })
+        .optional(),
       sync: z.looseObject({ status: z.string().optional(), revision: z.string().optional() }).optional(),
       operationState: operationStateSchema.optional(),
       resources: z.array(resourceStatusSchema).optional(),
       conditions: z.array(z.looseObject({ type: z.string(), message: z.string().optional() })).optional(),
-      history: z.array(z.looseObject({ id: z.number().optional(), revision: z.string().optional(), deployedAt: z.string().optional() })).optional(),
+      history: z
+        .array(z.looseObject({ id: z.number().optional(), revision: z.string().optional(), deployedAt: z.string().optional() }))
+        .optional(),
     })
     .optional(),
 });

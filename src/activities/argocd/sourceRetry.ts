@@ -41,7 +41,8 @@ export class SourceRetry {
       }
     } catch (err) {
       // The wait's deadline or cancellation ends the retries; anything else leaves them to Argo CD.
-      if (!this.signal.aborted) log.warn('could not ask Argo CD to fetch the source again', { application: this.name, error: (err as Error).message });
+      if (!this.signal.aborted)
+        log.warn('could not ask Argo CD to fetch the source again', { application: this.name, error: (err as Error).message });
     }
   }
 }

@@ -32,10 +32,15 @@ function summary(live: Map<string, LiveStatus>): string {
  * one Application's sync or health differs from what the workflow knew. Returns that change with Argo
  * CD's account of it (which resources are OutOfSync or Degraded), or no changes at the deadline.
  */
-export function watchPlatformApplicationsActivity(client: ArgoCdClient, settings: ArgoCdSettings): ArgoCdActivities['watchPlatformApplications'] {
+export function watchPlatformApplicationsActivity(
+  client: ArgoCdClient,
+  settings: ArgoCdSettings,
+): ArgoCdActivities['watchPlatformApplications'] {
   return async function watchPlatformApplications({ applications, maxWatchMs }) {
     const live = new Map(applications.map((a) => [a.application, a.known] as const));
-    const stop = heartbeatWhile(() => `watching ${applications.length} Applications for up to ${formatDuration(maxWatchMs)}: ${summary(live)}`);
+    const stop = heartbeatWhile(
+      () => `watching ${applications.length} Applications for up to ${formatDuration(maxWatchMs)}: ${summary(live)}`,
+    );
     const deadline = deadlineSignal(maxWatchMs);
     // Ends the other streams once one Application has changed.
     const settled = new AbortController();

@@ -11,7 +11,9 @@ import { preflight } from './preflight.js';
  * The cluster trust zone: talks to one cluster's Kubernetes API, with the kubeconfig the worker started
  * with for phase 0 and the orphan check, and as the automation ServiceAccount once rotation has handed it over.
  */
-export function createClusterActivities(settings: ClusterSettings = {}): ClusterActivities & ClusterResourceActivities & ClusterManifestActivities {
+export function createClusterActivities(
+  settings: ClusterSettings = {},
+): ClusterActivities & ClusterResourceActivities & ClusterManifestActivities {
   const credentials = new ClusterCredentials(settings);
   return {
     preflight: (input) => preflight(credentials.startClient(), input),

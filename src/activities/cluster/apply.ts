@@ -31,7 +31,10 @@ function applyFailure(object: ManagedObject, err: unknown): Error {
   // Discovery found no such API version (404) or no such kind in it.
   const unknownKind = /Unrecognized API version and kind|Failed to fetch resource metadata/.test((err as Error).message ?? '');
   if (unknownKind && (problem.status === undefined || problem.status === 404)) {
-    return ApplicationFailure.nonRetryable(`${what}: the server does not serve ${object.apiVersion} ${object.kind}`, failureTypes.unknownKind);
+    return ApplicationFailure.nonRetryable(
+      `${what}: the server does not serve ${object.apiVersion} ${object.kind}`,
+      failureTypes.unknownKind,
+    );
   }
   if (isUnreachable(problem)) {
     return ApplicationFailure.retryable(`${what} not applied: ${problem.message}`, failureTypes.clusterUnavailable);
@@ -40,7 +43,8 @@ function applyFailure(object: ManagedObject, err: unknown): Error {
   if (problem.status === 401) return ApplicationFailure.nonRetryable(message, failureTypes.unauthorized);
   if (problem.status === 403) return ApplicationFailure.nonRetryable(message, failureTypes.forbidden);
   if (problem.status === 409) return ApplicationFailure.nonRetryable(message, failureTypes.applyConflict);
-  if (problem.status !== undefined && problem.status >= 400 && problem.status < 500) return ApplicationFailure.nonRetryable(message, failureTypes.manifestRejected);
+  if (problem.status !== undefined && problem.status >= 400 && problem.status < 500)
+    return ApplicationFailure.nonRetryable(message, failureTypes.manifestRejected);
   return ApplicationFailure.retryable(message, failureTypes.clusterUnavailable);
 }
 

@@ -31,7 +31,10 @@ export async function awaitReady(client: ClusterClient, input: { objects: Manage
       try {
         return await client.objects.collectionPath(object.apiVersion, object.kind, object.namespace);
       } catch (err) {
-        throw ApplicationFailure.nonRetryable(`cannot watch ${describeObject(object)}: ${(err as Error).message}`, failureTypes.unknownKind);
+        throw ApplicationFailure.nonRetryable(
+          `cannot watch ${describeObject(object)}: ${(err as Error).message}`,
+          failureTypes.unknownKind,
+        );
       }
     }),
   );
@@ -54,7 +57,13 @@ export async function awaitReady(client: ClusterClient, input: { objects: Manage
       const update = (entry: Tracked, readiness: Readiness) => {
         entry.readiness = readiness;
         if (readiness.state === 'failed') {
-          settle(ApplicationFailure.nonRetryable(`${describeObject(entry.object)} failed: ${readiness.reason}`, failureTypes.degraded, describeObject(entry.object)));
+          settle(
+            ApplicationFailure.nonRetryable(
+              `${describeObject(entry.object)} failed: ${readiness.reason}`,
+              failureTypes.degraded,
+              describeObject(entry.object),
+            ),
+          );
         } else if (notReady().length === 0) {
           settle();
         }
@@ -84,7 +93,13 @@ export async function awaitReady(client: ClusterClient, input: { objects: Manage
 
       const deadline = setTimeout(() => {
         const waiting = describeWaiting();
-        settle(ApplicationFailure.retryable(`not ready after ${Math.round(input.timeoutMs / 1000)}s: ${waiting.join('; ')}`, failureTypes.notReady, waiting));
+        settle(
+          ApplicationFailure.retryable(
+            `not ready after ${Math.round(input.timeoutMs / 1000)}s: ${waiting.join('; ')}`,
+            failureTypes.notReady,
+            waiting,
+          ),
+        );
       }, input.timeoutMs);
       timers.add(deadline);
       cancelled?.addEventListener('abort', () => settle(new CancelledFailure('awaitReady cancelled')), { once: true });

@@ -40,7 +40,11 @@ function deleteFailure(object: ManagedObject, err: unknown): Error {
 /** The object as it is now, or undefined when it is gone. */
 async function current(client: ClusterClient, object: ManagedObject): Promise<Remaining | undefined> {
   try {
-    return (await withDeadline(client.objects.read(headerOf(object)), client.requestTimeoutMs, `reading ${describeObject(object)}`)) as Remaining;
+    return (await withDeadline(
+      client.objects.read(headerOf(object)),
+      client.requestTimeoutMs,
+      `reading ${describeObject(object)}`,
+    )) as Remaining;
   } catch (err) {
     if (apiProblem(err).status === 404) return undefined;
     throw deleteFailure(object, err);
@@ -51,7 +55,10 @@ async function current(client: ClusterClient, object: ManagedObject): Promise<Re
  * Deletes with foreground propagation (dependents go first, as kubectl --cascade=foreground) in reverse
  * apply order, then waits until every object is gone. A timeout names each object left and what holds it.
  */
-export async function deleteResources(client: ClusterClient, input: { objects: ManagedObject[]; timeoutMs: number }): Promise<DeleteResult> {
+export async function deleteResources(
+  client: ClusterClient,
+  input: { objects: ManagedObject[]; timeoutMs: number },
+): Promise<DeleteResult> {
   const ordered = [...input.objects].sort((a, b) => applyRank(b) - applyRank(a));
   const deleted: ManagedObject[] = [];
   const alreadyAbsent: ManagedObject[] = [];
@@ -82,7 +89,11 @@ export async function deleteResources(client: ClusterClient, input: { objects: M
       if (!remaining.length) break;
       if (Date.now() > deadline) {
         const held = present.map((state) => `${describeObject(state.object)} (${holdReason(state.found as Remaining)})`);
-        throw ApplicationFailure.retryable(`still present after ${Math.round(input.timeoutMs / 1000)}s: ${held.join('; ')}`, failureTypes.deleteTimeout, held);
+        throw ApplicationFailure.retryable(
+          `still present after ${Math.round(input.timeoutMs / 1000)}s: ${held.join('; ')}`,
+          failureTypes.deleteTimeout,
+          held,
+        );
       }
       await sleep(pollMs);
     }

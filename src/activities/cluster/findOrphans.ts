@@ -15,7 +15,11 @@ interface ListedObject {
 
 /** Every listable resource the server serves, each in its group's preferred version. */
 async function listableResources(client: ClusterClient): Promise<{ apiVersion: string; resource: V1APIResource }[]> {
-  const groups = await withDeadline(client.kubeConfig.makeApiClient(ApisApi).getAPIVersions(), client.requestTimeoutMs, 'listing API groups');
+  const groups = await withDeadline(
+    client.kubeConfig.makeApiClient(ApisApi).getAPIVersions(),
+    client.requestTimeoutMs,
+    'listing API groups',
+  );
   const versions = ['v1', ...groups.groups.flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
   const perVersion = await Promise.all(
     versions.map(async (apiVersion) => {
@@ -40,25 +44,42 @@ export async function findOrphans(client: ClusterClient, input: { platform: stri
       const { apiVersion, resource } = next;
       try {
         const list = await withDeadline(
-          client.objects.list<ListedObject & { apiVersion: string; kind: string }>(apiVersion, resource.kind, undefined, undefined, undefined, undefined, undefined, selector),
+          client.objects.list<ListedObject & { apiVersion: string; kind: string }>(
+            apiVersion,
+            resource.kind,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            selector,
+          ),
           client.requestTimeoutMs,
           `listing ${resource.name}`,
         );
         for (const item of list.items) {
           const name = item.metadata?.name ?? '';
           const key = item.metadata?.uid ?? `${apiVersion}/${resource.kind}/${item.metadata?.namespace ?? ''}/${name}`;
-          found.set(key, { apiVersion, kind: resource.kind, name, ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}) });
+          found.set(key, {
+            apiVersion,
+            kind: resource.kind,
+            name,
+            ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}),
+          });
         }
       } catch (err) {
         // A kind that disappeared since discovery (a CRD deleted meanwhile) has nothing left to find.
         if (err instanceof ApiException && (err.code === 404 || err.code === 405)) continue;
         const problem = apiProblem(err);
         const message = `cannot list ${resource.name} (${apiVersion}) to look for orphans: ${problem.message}`;
-        if (problem.status === 401 || problem.status === 403) throw ApplicationFailure.nonRetryable(message, problem.status === 401 ? failureTypes.unauthorized : failureTypes.forbidden);
+        if (problem.status === 401 || problem.status === 403)
+          throw ApplicationFailure.nonRetryable(message, problem.status === 401 ? failureTypes.unauthorized : failureTypes.forbidden);
         throw ApplicationFailure.retryable(message, failureTypes.clusterUnavailable);
       }
     }
   };
   await Promise.all(Array.from({ length: parallelLists }, worker));
-  return [...found.values()].sort((a, b) => `${a.kind}/${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.kind}/${b.namespace ?? ''}/${b.name}`));
+  return [...found.values()].sort((a, b) =>
+    `${a.kind}/${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.kind}/${b.namespace ?? ''}/${b.name}`),
+  );
 }

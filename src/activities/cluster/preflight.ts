@@ -6,7 +6,11 @@ import type { ClusterClient } from './client.js';
 /** What Baton itself does to a cluster: apply and delete CRDs, namespaces, RBAC and workloads, and watch them. */
 export const defaultRequiredPermissions: PermissionRequirement[] = [
   ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map((verb) => ({ verb, resource: 'namespaces' })),
-  ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map((verb) => ({ verb, group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' })),
+  ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map((verb) => ({
+    verb,
+    group: 'apiextensions.k8s.io',
+    resource: 'customresourcedefinitions',
+  })),
   ...['create', 'patch', 'delete'].map((verb) => ({ verb, group: 'rbac.authorization.k8s.io', resource: 'clusterroles' })),
   ...['create', 'patch', 'delete'].map((verb) => ({ verb, group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' })),
   ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map((verb) => ({ verb, group: 'apps', resource: 'deployments' })),
@@ -16,7 +20,9 @@ const pass = (name: string, reason: string): PreflightCheck => ({ name, passed: 
 const fail = (name: string, reason: string): PreflightCheck => ({ name, passed: false, reason });
 
 function explain(problem: ApiProblem): string {
-  return problem.status === undefined ? problem.message : `${problem.status}${problem.reason ? ` ${problem.reason}` : ''}: ${problem.message}`;
+  return problem.status === undefined
+    ? problem.message
+    : `${problem.status}${problem.reason ? ` ${problem.reason}` : ''}: ${problem.message}`;
 }
 
 /** [major, minor, patch] of `v1.34.4`, `1.30`, `v1.31.0-rc.1+abc`; undefined when it is not a version. */
@@ -67,12 +73,19 @@ export async function preflight(
 
   try {
     const review = await withDeadline(
-      client.kubeConfig.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }),
+      client.kubeConfig
+        .makeApiClient(AuthenticationV1Api)
+        .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }),
       timeout,
       'SelfSubjectReview',
     );
     const user = review.status?.userInfo;
-    checks.push(pass('authenticated', `authenticated as ${user?.username ?? 'an unnamed user'}${user?.groups?.length ? ` (groups ${user.groups.join(', ')})` : ''}`));
+    checks.push(
+      pass(
+        'authenticated',
+        `authenticated as ${user?.username ?? 'an unnamed user'}${user?.groups?.length ? ` (groups ${user.groups.join(', ')})` : ''}`,
+      ),
+    );
   } catch (err) {
     const problem = apiProblem(err);
     checks.push(fail('authenticated', `the API server at ${server} rejected the credentials: ${explain(problem)}`));
@@ -85,8 +98,12 @@ export async function preflight(
   const minimum = parseVersion(input.minKubernetesVersion);
   const actual = gitVersion ? parseVersion(gitVersion) : undefined;
   if (!minimum) checks.push(fail('server-version', `the minimum version "${input.minKubernetesVersion}" is not a version`));
-  else if (!actual) checks.push(fail('server-version', versionProblem ? `version unknown: ${explain(versionProblem)}` : `version "${gitVersion}" is not a version`));
-  else if (!versionAtLeast(actual, minimum)) checks.push(fail('server-version', `${gitVersion} is older than the minimum ${input.minKubernetesVersion}`));
+  else if (!actual)
+    checks.push(
+      fail('server-version', versionProblem ? `version unknown: ${explain(versionProblem)}` : `version "${gitVersion}" is not a version`),
+    );
+  else if (!versionAtLeast(actual, minimum))
+    checks.push(fail('server-version', `${gitVersion} is older than the minimum ${input.minKubernetesVersion}`));
   else checks.push(pass('server-version', `${gitVersion} >= ${input.minKubernetesVersion}`));
 
   try {
@@ -94,7 +111,8 @@ export async function preflight(
     const notReady = nodes.filter((node) => !node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     const runtimes = [...new Set(nodes.map((node) => node.status?.nodeInfo?.containerRuntimeVersion).filter(Boolean))];
     if (!nodes.length) checks.push(fail('nodes-ready', 'the cluster has no nodes'));
-    else if (notReady.length) checks.push(fail('nodes-ready', `not Ready: ${notReady.map((node) => node.metadata?.name).join(', ')} (of ${nodes.length})`));
+    else if (notReady.length)
+      checks.push(fail('nodes-ready', `not Ready: ${notReady.map((node) => node.metadata?.name).join(', ')} (of ${nodes.length})`));
     else checks.push(pass('nodes-ready', `${nodes.length} nodes Ready (container runtime ${runtimes.join(', ') || 'unknown'})`));
   } catch (err) {
     checks.push(fail('nodes-ready', `cannot list nodes: ${explain(apiProblem(err))}`));
@@ -110,7 +128,14 @@ export async function preflight(
             body: {
               apiVersion: 'authorization.k8s.io/v1',
               kind: 'SelfSubjectAccessReview',
-              spec: { resourceAttributes: { verb: requirement.verb, group: requirement.group ?? '', resource: requirement.resource, namespace: requirement.namespace } },
+              spec: {
+                resourceAttributes: {
+                  verb: requirement.verb,
+                  group: requirement.group ?? '',
+                  resource: requirement.resource,
+                  namespace: requirement.namespace,
+                },
+              },
             },
           }),
           timeout,
@@ -118,7 +143,10 @@ export async function preflight(
         );
         const status = review.status;
         if (status?.allowed) return pass(name, status.reason ? `allowed: ${status.reason}` : 'allowed');
-        return fail(name, `denied${status?.reason ? `: ${status.reason}` : ''}${status?.evaluationError ? ` (${status.evaluationError})` : ''}`);
+        return fail(
+          name,
+          `denied${status?.reason ? `: ${status.reason}` : ''}${status?.evaluationError ? ` (${status.evaluationError})` : ''}`,
+        );
       } catch (err) {
         return fail(name, `cannot check: ${explain(apiProblem(err))}`);
       }

@@ -44,7 +44,8 @@ function deployment(object: ObservedObject): Readiness {
   const wanted = typeof object.spec?.replicas === 'number' ? object.spec.replicas : 1;
   const { updatedReplicas, availableReplicas, replicas } = object.status ?? {};
   if (count(updatedReplicas) < wanted) return waiting(`${count(updatedReplicas)}/${wanted} updated`);
-  if (count(replicas) > count(updatedReplicas)) return waiting(`${count(replicas) - count(updatedReplicas)} old replicas pending termination`);
+  if (count(replicas) > count(updatedReplicas))
+    return waiting(`${count(replicas) - count(updatedReplicas)} old replicas pending termination`);
   if (count(availableReplicas) < wanted) return waiting(`${count(availableReplicas)}/${wanted} available`);
   return ready(`${wanted}/${wanted} available`);
 }

@@ -21,7 +21,10 @@ export function registerHistoryCommands(program: Command): void {
     .argument('<id>', 'workflow id (baton/PLATFORM/ENV, or PLATFORM/ENV)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (id: string, options: { output?: string }) => {
-      const [{ historyToJSON }, { lifecycleIdFrom }] = await Promise.all([import('@temporalio/common/lib/proto-utils.js'), import('../client.js')]);
+      const [{ historyToJSON }, { lifecycleIdFrom }] = await Promise.all([
+        import('@temporalio/common/lib/proto-utils.js'),
+        import('../client.js'),
+      ]);
       const { history } = await historyOf(lifecycleIdFrom(id));
       const json = historyToJSON(history);
       if (options.output) {
@@ -37,11 +40,15 @@ export function registerHistoryCommands(program: Command): void {
     .description('replay a run against the current workflow code; fails on non-determinism, naming the diverging event')
     .argument('<idOrFile>', 'workflow id, or a history file from `baton history`')
     .action(async (idOrFile: string) => {
-      const [{ installRuntimeLogger }, { replayHistories }] = await Promise.all([import('../../worker/runtime.js'), import('../../worker/replay.js')]);
+      const [{ installRuntimeLogger }, { replayHistories }] = await Promise.all([
+        import('../../worker/runtime.js'),
+        import('../../worker/replay.js'),
+      ]);
       installRuntimeLogger('ERROR');
       const history = await historyOf(idOrFile);
       const [outcome] = await replayHistories([history]);
-      if (!outcome?.ok) throw new CliError(`${history.name} does not replay against the current code:\n  ${outcome?.error?.message ?? 'no result'}`);
+      if (!outcome?.ok)
+        throw new CliError(`${history.name} does not replay against the current code:\n  ${outcome?.error?.message ?? 'no result'}`);
       process.stdout.write(`${history.name}: ${history.history.events?.length ?? 0} events replay cleanly against the current code\n`);
     });
 }

@@ -33,13 +33,21 @@ export function registerLifecycleCommands(program: Command): void {
     .requiredOption('--env <environment>', 'environment name (DNS-1123 label)')
     .option('--task-queue-prefix <prefix>', 'task queue prefix of the workers', defaultTaskQueuePrefix)
     .option('--wait', 'follow the run until it reaches steady state (phase 3) or stops to wait for an operator')
-    .option('--repo-url <url>', "use this repository instead of the spec's spec.source.repoURL (e.g. the sandbox's, `baton sandbox status --json`)")
+    .option(
+      '--repo-url <url>',
+      "use this repository instead of the spec's spec.source.repoURL (e.g. the sandbox's, `baton sandbox status --json`)",
+    )
     .action(async (file: string, options: { env: string; taskQueuePrefix: string; wait?: boolean; repoUrl?: string }) => {
-      const [{ loadPlatformSpec }, { failed, settled, startLifecycle, watchLifecycle }] = await Promise.all([import('../../spec/load.js'), import('../lifecycleRun.js')]);
+      const [{ loadPlatformSpec }, { failed, settled, startLifecycle, watchLifecycle }] = await Promise.all([
+        import('../../spec/load.js'),
+        import('../lifecycleRun.js'),
+      ]);
       const loaded = await loadPlatformSpec(file);
       const undeclared = undeclaredEnvironment(loaded, options.env);
       if (undeclared) throw new CliError(`${file}: ${undeclared}`, 2);
-      const spec = options.repoUrl ? { ...loaded, spec: { ...loaded.spec, source: { ...loaded.spec.source, repoURL: options.repoUrl } } } : loaded;
+      const spec = options.repoUrl
+        ? { ...loaded, spec: { ...loaded.spec, source: { ...loaded.spec.source, repoURL: options.repoUrl } } }
+        : loaded;
       const workflowId = await startLifecycle({ spec, environment: options.env, taskQueuePrefix: options.taskQueuePrefix });
       process.stdout.write(`${workflowId}\n`);
       if (options.wait) {
@@ -89,7 +97,8 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--yes', 'confirm: teardown deletes the whole platform')
     .option('--wait', 'follow the teardown until the run ends')
     .action(async (id: string, options: { reason?: string; yes?: boolean; wait?: boolean }) => {
-      if (!options.yes) throw new CliError('teardown deletes every stack of the platform and what bootstrap installed; pass --yes to confirm', 2);
+      if (!options.yes)
+        throw new CliError('teardown deletes every stack of the platform and what bootstrap installed; pass --yes to confirm', 2);
       await control('teardown', id, options.reason);
       const { watchLifecycle } = await import('../lifecycleRun.js');
       if (options.wait) await watchLifecycle(id);

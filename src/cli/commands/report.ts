@@ -16,7 +16,8 @@ async function reportedHistory(idOrFile: string): Promise<NamedHistory> {
     return await historyOf(idOrFile);
   } catch (err) {
     const [{ isGrpcServiceError }, { lifecycleIdFrom }] = await Promise.all([import('@temporalio/client'), import('../client.js')]);
-    if (isGrpcServiceError(err) && err.code === grpcNotFound) throw new CliError(`no run with workflow id ${lifecycleIdFrom(idOrFile)} on this Temporal server`);
+    if (isGrpcServiceError(err) && err.code === grpcNotFound)
+      throw new CliError(`no run with workflow id ${lifecycleIdFrom(idOrFile)} on this Temporal server`);
     if (err instanceof SyntaxError) throw new CliError(`${idOrFile} is not a history in JSON: ${err.message}`);
     throw err;
   }
@@ -26,7 +27,9 @@ async function reportedHistory(idOrFile: string): Promise<NamedHistory> {
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('the incident report of a run: phases, authority handoffs, stack attempts and errors, steady-state events, critical path, gantt chart')
+    .description(
+      'the incident report of a run: phases, authority handoffs, stack attempts and errors, steady-state events, critical path, gantt chart',
+    )
     .argument('<idOrFile>', 'workflow id (baton/PLATFORM/ENV, or PLATFORM/ENV), or a history file from `baton history`')
     .option('--html', 'a self-contained HTML page instead of Markdown')
     .option('-o, --output <file>', 'write to a file instead of stdout')

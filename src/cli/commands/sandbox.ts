@@ -44,7 +44,9 @@ export function buildTools(config: SandboxConfig): Promise<void> {
   return new Promise((resolve, reject) => {
     const build = spawn('bash', [join(config.repoRoot, 'scripts/build-tools.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
     build.on('error', reject);
-    build.on('close', (code) => (code === 0 ? resolve() : reject(new CliError(`baton sandbox: scripts/build-tools.sh failed (exit ${code})`))));
+    build.on('close', (code) =>
+      code === 0 ? resolve() : reject(new CliError(`baton sandbox: scripts/build-tools.sh failed (exit ${code})`)),
+    );
   });
 }
 
@@ -152,7 +154,12 @@ export function registerSandboxCommands(program: Command): void {
     .command('commit')
     .description("commit files to the sandbox's stack sources (the Git repository Argo CD reads) and print the new revision")
     .requiredOption('-m, --message <message>', 'the commit message')
-    .option('--delete <path>', 'delete this path in the repository (repeatable)', (path: string, paths: string[]) => [...paths, path], [] as string[])
+    .option(
+      '--delete <path>',
+      'delete this path in the repository (repeatable)',
+      (path: string, paths: string[]) => [...paths, path],
+      [] as string[],
+    )
     .argument('[files...]', 'REPOPATH=LOCALFILE: write the local file to that path in the repository')
     .action(async (files: string[], options: { message: string; delete: string[] }) => {
       const changes: FileChange[] = [];
@@ -177,7 +184,9 @@ export function registerSandboxCommands(program: Command): void {
 
   sandbox
     .command('push-chart')
-    .description("package a Helm chart folder with helm and push it to the sandbox's chart registry; prints the source a stack names it with")
+    .description(
+      "package a Helm chart folder with helm and push it to the sandbox's chart registry; prints the source a stack names it with",
+    )
     .argument('<dir>', "the chart's folder (holding Chart.yaml)")
     .action(async (dir: string) => {
       const { pushChart } = await import('../../sandbox/index.js');

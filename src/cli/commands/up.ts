@@ -39,12 +39,13 @@ export function registerUpCommand(program: Command): void {
     .option('--no-build', 'do not run scripts/build-tools.sh first')
     .action(async (file: string, options: { env: string; build: boolean }) => {
       const began = Date.now();
-      const [{ sandboxUp }, { loadPlatformSpec }, { temporalUiLink }, { failed, settled, startLifecycle, watchLifecycle }] = await Promise.all([
-        import('../../sandbox/index.js'),
-        import('../../spec/load.js'),
-        import('../client.js'),
-        import('../lifecycleRun.js'),
-      ]);
+      const [{ sandboxUp }, { loadPlatformSpec }, { temporalUiLink }, { failed, settled, startLifecycle, watchLifecycle }] =
+        await Promise.all([
+          import('../../sandbox/index.js'),
+          import('../../spec/load.js'),
+          import('../client.js'),
+          import('../lifecycleRun.js'),
+        ]);
       const loaded = await loadPlatformSpec(file);
       const undeclared = undeclaredEnvironment(loaded, options.env);
       if (undeclared) throw new CliError(`${file}: ${undeclared}`, 2);

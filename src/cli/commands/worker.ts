@@ -50,15 +50,29 @@ async function settingsFrom(options: WorkerOptions, tokenFile: string | undefine
       : undefined;
   const parsed = workerSettingsSchema.safeParse({
     taskQueuePrefix: options.taskQueuePrefix,
-    serve: options.serve.split(',').map((queue) => queue.trim()).filter(Boolean),
+    serve: options.serve
+      .split(',')
+      .map((queue) => queue.trim())
+      .filter(Boolean),
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.automationKubeconfig ? { automationKubeconfig: options.automationKubeconfig } : {}),
     ...(options.argocdUrl || credentials
-      ? { argocd: { url: options.argocdUrl ?? '', credentials, ...(options.argocdProject ? { project: options.argocdProject } : {}), ...(tokenFile ? { tokenFile } : {}) } }
+      ? {
+          argocd: {
+            url: options.argocdUrl ?? '',
+            credentials,
+            ...(options.argocdProject ? { project: options.argocdProject } : {}),
+            ...(tokenFile ? { tokenFile } : {}),
+          },
+        }
       : {}),
     ...(options.argocdManifests ? { argocdManifestsDir: options.argocdManifests } : {}),
   });
-  if (!parsed.success) throw new CliError(`baton worker: bad settings\n${parsed.error.issues.map((issue) => `  ${formatIssue({ path: formatPath(issue.path), message: issue.message })}`).join('\n')}`, 2);
+  if (!parsed.success)
+    throw new CliError(
+      `baton worker: bad settings\n${parsed.error.issues.map((issue) => `  ${formatIssue({ path: formatPath(issue.path), message: issue.message })}`).join('\n')}`,
+      2,
+    );
   return parsed.data;
 }
 
@@ -67,22 +81,48 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('run a worker: the workflow task queue and the activity queues of the trust zones it serves, until SIGINT/SIGTERM')
-    .option('--sandbox', "use the sandbox: its Temporal, kubeconfig, automation kubeconfig path, Argo CD and manifests (each still overridable)")
+    .option(
+      '--sandbox',
+      'use the sandbox: its Temporal, kubeconfig, automation kubeconfig path, Argo CD and manifests (each still overridable)',
+    )
     .option('--serve <queues>', `comma-separated, from ${servedQueues.join(', ')}`, servedQueues.join(','))
     .option('--task-queue-prefix <prefix>', 'task queue prefix shared with `baton deploy`', defaultTaskQueuePrefix)
-    .addOption(new Option('--kubeconfig <file>', 'cluster and ansible zones: the cluster credentials (the cluster zone keeps them for preflight and the orphan check)').env('BATON_KUBECONFIG'))
     .addOption(
-      new Option('--automation-kubeconfig <file>', "ansible zone: where rotation writes the automation ServiceAccount's kubeconfig; cluster zone: acts with it once it exists (re-read when it changes)").env(
-        'BATON_AUTOMATION_KUBECONFIG',
-      ),
+      new Option(
+        '--kubeconfig <file>',
+        'cluster and ansible zones: the cluster credentials (the cluster zone keeps them for preflight and the orphan check)',
+      ).env('BATON_KUBECONFIG'),
+    )
+    .addOption(
+      new Option(
+        '--automation-kubeconfig <file>',
+        "ansible zone: where rotation writes the automation ServiceAccount's kubeconfig; cluster zone: acts with it once it exists (re-read when it changes)",
+      ).env('BATON_AUTOMATION_KUBECONFIG'),
     )
     .addOption(new Option('--argocd-url <url>', "argocd zone: Argo CD's API").env('BATON_ARGOCD_URL'))
-    .addOption(new Option('--argocd-token-file <file>', 'argocd zone: a file holding an API token (re-read after a 401)').env('BATON_ARGOCD_TOKEN_FILE'))
-    .addOption(new Option('--argocd-username <name>', 'argocd zone: a local account, with --argocd-password-file').env('BATON_ARGOCD_USERNAME'))
-    .addOption(new Option('--argocd-password-file <file>', "argocd zone: a file holding the account's password").env('BATON_ARGOCD_PASSWORD_FILE'))
-    .addOption(new Option('--argocd-project <name>', "the stacks' AppProject (default: the platform's, created by bootstrap)").env('BATON_ARGOCD_PROJECT'))
-    .addOption(new Option('--argocd-manifests <dir|url>', "ansible zone: Argo CD's pinned manifests to install").env('BATON_ARGOCD_MANIFESTS'))
-    .addHelpText('after', '\nTemporal connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE.\nLog level: BATON_LOG_LEVEL (default INFO).')
+    .addOption(
+      new Option('--argocd-token-file <file>', 'argocd zone: a file holding an API token (re-read after a 401)').env(
+        'BATON_ARGOCD_TOKEN_FILE',
+      ),
+    )
+    .addOption(
+      new Option('--argocd-username <name>', 'argocd zone: a local account, with --argocd-password-file').env('BATON_ARGOCD_USERNAME'),
+    )
+    .addOption(
+      new Option('--argocd-password-file <file>', "argocd zone: a file holding the account's password").env('BATON_ARGOCD_PASSWORD_FILE'),
+    )
+    .addOption(
+      new Option('--argocd-project <name>', "the stacks' AppProject (default: the platform's, created by bootstrap)").env(
+        'BATON_ARGOCD_PROJECT',
+      ),
+    )
+    .addOption(
+      new Option('--argocd-manifests <dir|url>', "ansible zone: Argo CD's pinned manifests to install").env('BATON_ARGOCD_MANIFESTS'),
+    )
+    .addHelpText(
+      'after',
+      '\nTemporal connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE.\nLog level: BATON_LOG_LEVEL (default INFO).',
+    )
     .action(async (given: WorkerOptions) => {
       let options = given;
       let tokenFile: string | undefined;
@@ -105,7 +145,13 @@ export function registerWorkerCommand(program: Command): void {
         throw new CliError(`baton worker: cannot reach Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'localhost:7233'}: ${err.message}`);
       });
       const zones = zoneActivities(settings);
-      const workers = await createWorkers({ connection, namespace, taskQueuePrefix: settings.taskQueuePrefix, workflows: settings.serve.includes('workflows'), zones });
+      const workers = await createWorkers({
+        connection,
+        namespace,
+        taskQueuePrefix: settings.taskQueuePrefix,
+        workflows: settings.serve.includes('workflows'),
+        zones,
+      });
       const queues = [
         ...(settings.serve.includes('workflows') ? [workflowTaskQueue(settings.taskQueuePrefix)] : []),
         ...Object.keys(zones).map((zone) => zoneTaskQueue(settings.taskQueuePrefix, zone as TrustZone)),

@@ -24,7 +24,11 @@ export const argocdApplicationController: SandboxPart = {
     '--logformat=text',
     '--loglevel=warn',
   ],
-  env: (context) => ({ ...argoCdEnv('argocd-application-controller', context), ARGOCD_CONTROLLER_REPLICAS: '1', HOSTNAME: 'argocd-application-controller-0' }),
+  env: (context) => ({
+    ...argoCdEnv('argocd-application-controller', context),
+    ARGOCD_CONTROLLER_REPLICAS: '1',
+    HOSTNAME: 'argocd-application-controller-0',
+  }),
   prepare: ensureArgoCdInstalled,
   argoCdWorkload: { kind: 'StatefulSet', name: 'argocd-application-controller' },
   ready: async ({ config }) => {

@@ -42,7 +42,9 @@ export function ensureArgoCdInstalled(context: PartContext): Promise<PrepareOutc
     const started = Date.now();
     install = installArgoCd(context.config, context.layout, context.argocd).then(async ({ crdsCreated }) => {
       await registerChartRepository(context.config, context.layout);
-      context.say(`Argo CD ${context.argocd.version} CRDs and config and the chart registry's repository applied to namespace argocd (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+      context.say(
+        `Argo CD ${context.argocd.version} CRDs and config and the chart registry's repository applied to namespace argocd (${((Date.now() - started) / 1000).toFixed(1)}s)`,
+      );
       return crdsCreated ? { restart: "Argo CD's CRDs were created again, its watches are stale" } : {};
     });
     installs.set(context, install);

@@ -33,16 +33,24 @@ export const redis: SandboxPart = {
   ports: (config) => [config.ports.redis],
   endpoint: (config) => `${config.host}:${config.ports.redis}`,
   args: ({ config, layout }) => [
-    '--bind', config.host,
-    '--port', String(config.ports.redis),
+    '--bind',
+    config.host,
+    '--port',
+    String(config.ports.redis),
     // A cache: no snapshots, no append-only file, nothing on disk.
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', layout.redisDir,
-    '--daemonize', 'no',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    layout.redisDir,
+    '--daemonize',
+    'no',
     // Keeps the command line as started, so status and down recognise the process.
-    '--set-proc-title', 'no',
-    '--loglevel', 'warning',
+    '--set-proc-title',
+    'no',
+    '--loglevel',
+    'warning',
   ],
   prepare: async ({ layout }) => {
     await mkdir(layout.redisDir, { recursive: true, mode: 0o700 });
