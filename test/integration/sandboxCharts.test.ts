@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { stringify } from 'yaml';
 import type { SandboxStatus } from '../../src/sandbox/index.js';
 import { adminRequest, upsertOpenProject } from '../support/argoCdSandbox.js';
 import { integrationSandboxEnv, sandbox } from '../support/sandbox.js';
+import { realstacksChart, requireRealstacks } from '../support/realstacks.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
 const run = promisify(execFile);
@@ -21,7 +21,6 @@ const chartNamespace = `chart-it-${suffix}`;
 const volumesNamespace = `volumes-it-${suffix}`;
 const metricsNamespace = `metrics-it-${suffix}`;
 const chartName = `hello-chart-${suffix}`;
-const metricsServerChart = '/work/shared/realstacks/metrics-server';
 
 let status: SandboxStatus;
 let workDir = '';
@@ -249,10 +248,8 @@ describe(
       });
 
       it('metrics-server (the upstream chart, rendered by helm) is refused with its APIService, and applies with apiService.create=false', async () => {
-        assert.ok(
-          existsSync(join(metricsServerChart, 'Chart.yaml')),
-          `${metricsServerChart} is missing: the unmodified upstream charts belong in /work/shared/realstacks (see its README)`,
-        );
+        requireRealstacks();
+        const metricsServerChart = await realstacksChart('metrics-server');
         await kubectlOk(['create', 'namespace', metricsNamespace]);
         const withApiService = await helmTemplate(metricsServerChart, metricsNamespace);
         const refused = await kubectl(['apply', '--server-side', '-f', '-'], withApiService);

@@ -1,17 +1,40 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FileChange } from '../../src/sandbox/index.js';
 import { repoRoot } from './tools.js';
 
-/** The unmodified upstream charts, next to the repository (never copied into it). */
-export const realstacksDir = join(repoRoot, '../shared/realstacks');
+/** The checkout this one was cloned from, when that is a folder on this machine: a fresh clone's charts sit beside it. */
+function clonedFrom(): string | undefined {
+  try {
+    const url = execFileSync('git', ['-C', repoRoot, 'remote', 'get-url', 'origin'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    if (url.startsWith('file://')) return fileURLToPath(url);
+    return isAbsolute(url) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
-/** Fails, naming the folder, when the upstream charts are not there. */
+/** Where the upstream charts may be, in order: BATON_REALSTACKS_DIR, ../shared/realstacks beside this checkout, then beside its origin. */
+const realstacksCandidates = [
+  process.env.BATON_REALSTACKS_DIR,
+  join(repoRoot, '../shared/realstacks'),
+  ...[clonedFrom()].filter((dir): dir is string => dir !== undefined).map((origin) => join(origin, '../shared/realstacks')),
+].filter((dir): dir is string => Boolean(dir));
+
+/** The unmodified upstream charts, next to the repository (never copied into it). */
+export const realstacksDir = realstacksCandidates.find((dir) => existsSync(join(dir, 'README.md'))) ?? realstacksCandidates[0]!;
+
+/** Fails, naming the folders it looked in, when the upstream charts are not there. */
 export function requireRealstacks(): void {
   if (!existsSync(join(realstacksDir, 'README.md'))) {
     throw new Error(
-      `${realstacksDir} (../shared/realstacks from the repository) is missing: it holds the unmodified upstream charts this test deploys; put them there (its README lists each chart's origin and commit)`,
+      `the unmodified upstream charts these tests deploy are missing: looked in ${realstacksCandidates.join(', ')}; put ../shared/realstacks beside the repository or set BATON_REALSTACKS_DIR (its README lists each chart's origin and commit)`,
     );
   }
 }
