@@ -25,6 +25,16 @@ export function heartbeatWhile(progress: () => unknown): () => void {
   return () => clearInterval(timer);
 }
 
+/** Runs `work` heartbeating `progress`: any call that may take seconds must, under a heartbeat timeout. */
+export async function heartbeating<T>(progress: string, work: () => Promise<T>): Promise<T> {
+  const stop = heartbeatWhile(() => progress);
+  try {
+    return await work();
+  } finally {
+    stop();
+  }
+}
+
 /** Aborts when the activity is cancelled; never outside an activity. */
 export function cancellationSignal(): AbortSignal | undefined {
   return activityContext()?.cancellationSignal;

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { durationMs, formatDuration } from '../../spec/duration.js';
 import { applicationName } from '../../spec/names.js';
 import { failureTypes } from '../../workflows/failureTypes.js';
-import { activityContext, cancellationSignal, deadlineSignal, heartbeatWhile } from '../heartbeat.js';
+import { activityContext, cancellationSignal, deadlineSignal, heartbeating, heartbeatWhile } from '../heartbeat.js';
 import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } from '../interfaces.js';
 import { stackApplication, syncRevision } from './application.js';
 import { ArgoCdClient, type ApplicationManifest } from './client.js';
@@ -99,15 +99,18 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
 
   async function ensureApplication(target: StackTarget): Promise<{ application: string; created: boolean }> {
     const manifest = stackApplication(target, settings);
-    return guarded(client, async () => {
-      const existing = await client.getApplication(manifest.spec.project, manifest.metadata.name, undefined, cancellationSignal());
-      await upsertValidated(manifest);
-      log.info(existing ? 'Application updated' : 'Application created', {
-        application: manifest.metadata.name,
-        source: target.stack.source ?? target.stack.sources,
-      });
-      return { application: manifest.metadata.name, created: existing === undefined };
-    });
+    // Argo CD renders the source before it saves the Application: seconds for a chart.
+    return heartbeating(`saving Application ${manifest.metadata.name}`, () =>
+      guarded(client, async () => {
+        const existing = await client.getApplication(manifest.spec.project, manifest.metadata.name, undefined, cancellationSignal());
+        await upsertValidated(manifest);
+        log.info(existing ? 'Application updated' : 'Application created', {
+          application: manifest.metadata.name,
+          source: target.stack.source ?? target.stack.sources,
+        });
+        return { application: manifest.metadata.name, created: existing === undefined };
+      }),
+    );
   }
 
   /**
@@ -117,26 +120,29 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
   async function syncApplication(target: StackTarget): Promise<{ application: string; revision?: string }> {
     const name = applicationName(target.platform, target.environment, target.stack.name);
     const running = (app: Application | undefined) => app?.operation !== undefined || app?.status?.operationState?.phase === 'Running';
-    return guarded(client, async () => {
-      const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
-      if (!app)
-        throw ApplicationFailure.nonRetryable(
-          `Application ${name} does not exist in Argo CD; ensureApplication creates it`,
-          failureTypes.argoCdApplicationMissing,
-        );
-      if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
-      // A sync now would fail for good; the automated sync starts once Argo CD reaches the source.
-      if (assessApplication(app).state === 'unreachable') return { application: name };
-      try {
-        const request = { revision: syncRevision(target), prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
-        const synced = await client.sync(name, request, cancellationSignal());
-        log.info('sync started', { application: name, revision: request.revision ?? 'each source at its targetRevision' });
-        return { application: name, ...(synced.status?.sync?.revision ? { revision: synced.status.sync.revision } : {}) };
-      } catch (err) {
-        if (err instanceof ArgoCdApiError && err.operationInProgress) return { application: name };
-        throw err;
-      }
-    });
+    // The refresh waits for Argo CD to compare with the source: seconds on a busy repo-server.
+    return heartbeating(`starting a sync of Application ${name}`, () =>
+      guarded(client, async () => {
+        const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
+        if (!app)
+          throw ApplicationFailure.nonRetryable(
+            `Application ${name} does not exist in Argo CD; ensureApplication creates it`,
+            failureTypes.argoCdApplicationMissing,
+          );
+        if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
+        // A sync now would fail for good; the automated sync starts once Argo CD reaches the source.
+        if (assessApplication(app).state === 'unreachable') return { application: name };
+        try {
+          const request = { revision: syncRevision(target), prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
+          const synced = await client.sync(name, request, cancellationSignal());
+          log.info('sync started', { application: name, revision: request.revision ?? 'each source at its targetRevision' });
+          return { application: name, ...(synced.status?.sync?.revision ? { revision: synced.status.sync.revision } : {}) };
+        } catch (err) {
+          if (err instanceof ArgoCdApiError && err.operationInProgress) return { application: name };
+          throw err;
+        }
+      }),
+    );
   }
 
   async function awaitApplicationHealthy(target: StackTarget): Promise<ApplicationStatus> {
