@@ -10,6 +10,7 @@ import { createClusterActivities } from '../../src/activities/cluster/index.js';
 import { commitFiles, sandboxLayout, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
 import { startE2eRun, type E2eRun } from '../support/e2eRun.js';
+import { wholeLifeHandoffs } from '../support/harness.js';
 import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
@@ -160,14 +161,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     assert.equal(teardownOrder.at(-1) === 'crds' || teardownOrder.at(-1) === 'namespaces', true);
     assert.deepEqual(
       done.ledger.filter((entry) => entry.accepted).map((entry) => `${entry.from}->${entry.to}`),
-      [
-        'external->bootstrap',
-        'bootstrap->orchestration',
-        'orchestration->deployment',
-        'deployment->orchestration',
-        'orchestration->bootstrap',
-        'bootstrap->external',
-      ],
+      wholeLifeHandoffs,
     );
 
     assert.deepEqual(await createClusterActivities({ kubeconfig: status.kubeconfig }).findOrphans({ platform: 'demo' }), []);

@@ -7,6 +7,7 @@ import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
 import { defaultTaskQueuePrefix } from '../../src/workflows/taskQueues.js';
 import { activityDoubles } from '../support/doubles.js';
+import { wholeLifeHandoffs } from '../support/harness.js';
 import { readmeCommands } from '../support/readmeCommands.js';
 import { startTemporal, workflowBundle } from '../support/temporal.js';
 import { repoRoot, toolPath } from '../support/tools.js';
@@ -132,14 +133,7 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
     assert.equal(final.outcome, 'torn-down');
     assert.deepEqual(
       final.ledger.map((e) => `${e.from}->${e.to}`),
-      [
-        'external->bootstrap',
-        'bootstrap->orchestration',
-        'orchestration->deployment',
-        'deployment->orchestration',
-        'orchestration->bootstrap',
-        'bootstrap->external',
-      ],
+      wholeLifeHandoffs,
     );
   });
 
