@@ -1,4 +1,4 @@
-.PHONY: setup demo test bench lint
+.PHONY: setup demo test bench lint image
 
 ## setup: install Node packages and build the pinned Go parts into .tools/bin
 setup:
@@ -11,6 +11,10 @@ demo: setup
 ## test: typecheck, lint and every test against the real parts
 test:
 	bash scripts/test.sh
+
+## image: the worker image, built offline with podman on a Debian base made by mmdebstrap (docs/container.md)
+image: setup
+	bash scripts/build-image.sh
 
 ## bench: planning speed and memory, as a table and JSON
 bench: setup

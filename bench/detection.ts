@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ArgoCdClient, createArgoCdActivities, type ArgoCdSettings } from '../src/activities/argocd/index.js';
 import type { StackTarget } from '../src/activities/interfaces.js';
-import { commitFiles, sandboxConfig, sandboxUp } from '../src/sandbox/index.js';
+import { commitFiles, type SandboxStatus } from '../src/sandbox/index.js';
 import { applicationName } from '../src/spec/names.js';
 import { deploymentManifest } from '../test/support/stackManifests.js';
 
@@ -20,8 +20,7 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() 
  * sandbox's real Argo CD, an independent watcher records when Argo CD's event stream first says Healthy
  * and Synced, and the awaitApplicationHealthy activity's return is compared with it.
  */
-export async function measureDetection(count: number): Promise<DetectionResult[]> {
-  const status = await sandboxUp(sandboxConfig());
+export async function measureDetection(status: SandboxStatus, count: number): Promise<DetectionResult[]> {
   const run = Date.now().toString(36);
   const project = 'default';
   const settings: ArgoCdSettings = {

@@ -19,6 +19,10 @@ HELM=helm.sh/helm/v4/cmd/helm@v4.3.1
 KUSTOMIZE_VERSION=v5.8.3 # a wrapper module (tools/kustomize), built with $ARGOCD_GO
 # The sandbox's chart registry (OCI, plain HTTP on 127.0.0.1).
 REGISTRY=github.com/distribution/distribution/v3/cmd/registry@v3.1.2
+# Argo Rollouts' controller and kubectl plugin: a wrapper module (tools/argo-rollouts) repeating its k8s.io
+# replaces, built with $ARGOCD_GO (v1.10.2 needs go 1.26.10); its CRDs are copied for bootstrap to apply.
+ROLLOUTS_VERSION=v1.10.2
+share="$root/.tools/share"
 
 only=${1:-all}
 
@@ -143,8 +147,35 @@ build_registry() {
   fi
 }
 
+rollouts_build() {
+  local pkg=github.com/argoproj/argo-rollouts/utils/version module
+  cd "$root/tools/argo-rollouts"
+  module=$(GOTOOLCHAIN=$ARGOCD_GO go list -m -f '{{.Dir}}' github.com/argoproj/argo-rollouts)
+  # The module zip carries no commit: the version reads as the tag, the commit as "unknown".
+  local ldflags="-s -w -X $pkg.version=${ROLLOUTS_VERSION#v} -X $pkg.gitTag=$ROLLOUTS_VERSION -X $pkg.gitCommit=unknown"
+  ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  GOTOOLCHAIN=$ARGOCD_GO go build -ldflags "$ldflags" -o "$bin/" \
+    github.com/argoproj/argo-rollouts/cmd/rollouts-controller github.com/argoproj/argo-rollouts/cmd/kubectl-argo-rollouts
+  rm -rf "$share/argo-rollouts/crds" && mkdir -p "$share/argo-rollouts/crds"
+  cp "$module"/manifests/crds/*-crd.yaml "$share/argo-rollouts/crds/"
+  chmod u+w "$share/argo-rollouts/crds"/*
+}
+
+build_rollouts() {
+  local pin missing=0
+  pin="$ROLLOUTS_VERSION $(sha256sum "$root/tools/argo-rollouts/go.sum" | cut -c1-16)"
+  for b in rollouts-controller kubectl-argo-rollouts; do need "$b" "$pin" && missing=1; done
+  [ -f "$share/argo-rollouts/crds/rollout-crd.yaml" ] || missing=1
+  if [ $missing = 1 ]; then
+    timed rollouts rollouts_build
+    for b in rollouts-controller kubectl-argo-rollouts; do stamp "$b" "$pin"; done
+  else
+    echo "==> argo-rollouts $ROLLOUTS_VERSION up to date"
+  fi
+}
+
 case "$only" in
-  all) build_temporal; build_kubernetes; build_kwok; build_argocd; build_helm; build_kustomize; build_registry ;;
+  all) build_temporal; build_kubernetes; build_kwok; build_argocd; build_helm; build_kustomize; build_registry; build_rollouts ;;
   temporal) build_temporal ;;
   kubernetes) build_kubernetes ;;
   kwok) build_kwok ;;
@@ -152,5 +183,6 @@ case "$only" in
   helm) build_helm ;;
   kustomize) build_kustomize ;;
   registry) build_registry ;;
-  *) echo "usage: $0 [all|temporal|kubernetes|kwok|argocd|helm|kustomize|registry]" >&2; exit 2 ;;
+  rollouts) build_rollouts ;;
+  *) echo "usage: $0 [all|temporal|kubernetes|kwok|argocd|helm|kustomize|registry|rollouts]" >&2; exit 2 ;;
 esac

@@ -23,5 +23,7 @@ trap stop_test_sandbox EXIT
 node --import tsx --input-type=module -e "import { sandbox } from './test/support/sandbox.ts'; await sandbox();"
 echo "==> tests"
 shopt -s globstar
+# One file at a time: on 2 cores, running the sandbox-heavy files side by side made each several times slower
+# (Ansible's modules and the API servers compete for the CPU), so the whole took longer, not shorter.
 node --import tsx --test --test-concurrency=1 --test-reporter=spec \
   test/unit/**/*.test.ts test/workflows/**/*.test.ts test/integration/**/*.test.ts test/e2e/**/*.test.ts

@@ -2,7 +2,8 @@
 
 Events: {"event": "task", "role", "task"} when a task starts; {"event": "result", "role", "task",
 "status": ok|changed|failed|skipped|unreachable, "msg"?, "item"?, "ignored"?} per task (and loop item);
-{"event": "stats", "ok", "changed", "failed", "unreachable", "skipped"} at the end. Only the module's
+{"event": "stats", "ok", "changed", "failed", "unreachable", "skipped", "data"?} at the end, data being what
+the playbook reported with set_stats (not per host). Only the module's
 message is passed on, never its return values; Ansible has already censored no_log results.
 """
 
@@ -92,4 +93,5 @@ class CallbackModule(CallbackBase):
             for key in ("ok", "changed", "unreachable", "skipped"):
                 totals[key] += summary[key]
             totals["failed"] += summary["failures"]
-        self._emit({"event": "stats", **totals})
+        data = (stats.custom or {}).get("_run")
+        self._emit({"event": "stats", **totals, **({"data": data} if data else {})})

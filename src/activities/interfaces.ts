@@ -2,6 +2,9 @@
  * The activities the workflows schedule, one interface per trust zone (docs/architecture.md#trust-zones).
  * Workflows import these with `import type` only; each zone's worker registers an implementation.
  */
+import type { Freight } from '../promotion/freight.js';
+import type { EnvironmentFreight } from '../promotion/gates.js';
+import type { BeginPromotionRequest, BeginPromotionResult, EndPromotionRequest } from '../workflows/definitions.js';
 import type { ResolvedStack } from '../spec/index.js';
 
 export interface PreflightCheck {
@@ -61,22 +64,29 @@ export interface DeleteResult {
   alreadyAbsent: ManagedObject[];
 }
 
+/** Which of the worker's clusters an activity acts on: its name in Argo CD; absent, the hub (in-cluster), for runs started before. */
+export interface ClusterChoice {
+  cluster?: string;
+}
+
 export interface ClusterActivities {
   /** Phase 0: API reachable, version, nodes Ready, permissions. Never throws for a failed check. */
-  preflight(input: {
-    platform: string;
-    minKubernetesVersion: string;
-    /** What to check with SelfSubjectAccessReviews; Baton's own needs when absent. */
-    permissions?: PermissionRequirement[];
-  }): Promise<PreflightReport>;
-  /** Objects labelled as managed by Baton for the platform. */
-  findOrphans(input: { platform: string }): Promise<ManagedObject[]>;
+  preflight(
+    input: ClusterChoice & {
+      platform: string;
+      minKubernetesVersion: string;
+      /** What to check with SelfSubjectAccessReviews; Baton's own needs when absent. */
+      permissions?: PermissionRequirement[];
+    },
+  ): Promise<PreflightReport>;
+  /** Objects labelled as managed by Baton for the platform (and environment), leaving out one `baton.dev/part` when asked. */
+  findOrphans(input: ClusterChoice & { platform: string; environment?: string; exceptPart?: string }): Promise<ManagedObject[]>;
 }
 
 /** The cluster zone's writes, next to ClusterActivities: same worker, same credentials. */
 export interface ClusterResourceActivities {
   /** Deletes with foreground propagation and waits until every object is gone; a timeout names what finalizers hold. */
-  deleteResources(input: { objects: ManagedObject[]; timeoutMs: number }): Promise<DeleteResult>;
+  deleteResources(input: ClusterChoice & { objects: ManagedObject[]; timeoutMs: number }): Promise<DeleteResult>;
 }
 
 /**
@@ -85,12 +95,14 @@ export interface ClusterResourceActivities {
  */
 export interface ClusterManifestActivities {
   /**
-   * Server-side apply (field manager `baton`), labelling each object as managed by Baton for the platform:
+   * Server-side apply (field manager `baton`), labelling each object as managed by Baton for the platform and environment:
    * CRDs first (waited until Established), then namespaces, then everything else.
    */
-  applyManifests(input: { platform: string; manifests: KubernetesManifest[]; force?: boolean; timeoutMs?: number }): Promise<ApplyResult>;
+  applyManifests(
+    input: ClusterChoice & { platform: string; environment: string; manifests: KubernetesManifest[]; force?: boolean; timeoutMs?: number },
+  ): Promise<ApplyResult>;
   /** Watches the objects until each is ready by its kind's rule; heartbeats list the ones still waiting. */
-  awaitReady(input: { objects: ManagedObject[]; timeoutMs: number }): Promise<ReadyResult>;
+  awaitReady(input: ClusterChoice & { objects: ManagedObject[]; timeoutMs: number }): Promise<ReadyResult>;
 }
 
 export type PlaybookName = 'bootstrap' | 'rotate-credentials' | 'teardown';
@@ -105,23 +117,27 @@ export interface PlaybookSummary {
   durationMs?: number;
   /** A reference (namespace/name of a Secret) to the automation credentials, never the credential. */
   credentialsRef?: string;
+  /** Teardown only: the hub's Argo CD stayed, as another environment still uses it. */
+  keptArgoCd?: boolean;
 }
 
 export interface AnsibleActivities {
-  runPlaybook(input: {
-    playbook: PlaybookName;
-    platform: string;
-    environment: string;
-    features: Record<string, boolean>;
-    /** The root Application's source; the ansible settings' when absent (the integration tests run playbooks without a run). */
-    source?: { repoURL: string; targetRevision: string };
-    /** The repositories the platform's AppProject allows; the source's alone when absent. */
-    sourceRepos?: string[];
-  }): Promise<PlaybookSummary>;
+  runPlaybook(
+    input: ClusterChoice & {
+      playbook: PlaybookName;
+      platform: string;
+      environment: string;
+      features: Record<string, boolean>;
+      /** The root Application's source; the ansible settings' when absent (the integration tests run playbooks without a run). */
+      source?: { repoURL: string; targetRevision: string };
+      /** The repositories the platform's AppProject allows; the source's alone when absent. */
+      sourceRepos?: string[];
+    },
+  ): Promise<PlaybookSummary>;
 }
 
 /** A stack of one platform and environment; its Application's source (or sources) is resolved in the stack. */
-export interface StackTarget {
+export interface StackTarget extends ClusterChoice {
   platform: string;
   environment: string;
   stack: ResolvedStack;
@@ -175,4 +191,68 @@ export interface ArgoCdActivities {
    * differs from what the workflow knew; no changes once `maxWatchMs` has passed, so the workflow can loop.
    */
   watchPlatformApplications(input: { applications: WatchedApplication[]; maxWatchMs: number }): Promise<{ changes: ApplicationChange[] }>;
+}
+
+/** A canary Argo CD reports Suspended (paused at a step): where it is, for the resource actions that resume or abort it. */
+export interface PausedRollout {
+  stack: string;
+  application: string;
+  name: string;
+  namespace: string;
+}
+
+/**
+ * The promotion zone: Git (which commit a branch is at), Argo CD's API (an environment's Applications moved to a
+ * revision, a paused canary resumed or aborted), the environment's cluster (AnalysisRuns) and Temporal (the
+ * lifecycle run's freight and its handoffs).
+ */
+export interface PromotionActivities {
+  /** The commit a branch, tag or HEAD points at (git ls-remote); a 40-hex commit as it is, checked where the repository is local. */
+  resolveRevision(input: { repoURL: string; revision: string }): Promise<{ revision: string }>;
+  latestRevision(input: { repoURL: string; branch: string }): Promise<{ revision: string }>;
+  /** The lifecycle run's freight, what passed verification there and since when it is healthy (its state query). */
+  environmentFreight(input: { workflowId: string }): Promise<EnvironmentFreight>;
+  /** The lifecycle run's beginPromotion update; a refusal fails for good (PromotionRefused) with the run's message. */
+  beginPromotion(input: { workflowId: string; request: BeginPromotionRequest }): Promise<BeginPromotionResult>;
+  /** The lifecycle run's endPromotion update: the platform back to deployment, at the freight the environment runs now. */
+  endPromotion(input: { workflowId: string; request: EndPromotionRequest }): Promise<void>;
+  /**
+   * Sets every Application of the environment with a source from repoURL to the revision through Argo CD's API,
+   * syncs it there and waits until each is Synced at it and Healthy, or a Rollout in it pauses. Degraded or a failed
+   * sync fails for good with Argo CD's message.
+   */
+  promoteRevision(input: {
+    platform: string;
+    environment: string;
+    revision: string;
+    repoURL: string;
+    timeoutMs?: number;
+  }): Promise<{ outcome: 'healthy' } | { outcome: 'paused'; rollouts: PausedRollout[] }>;
+  /** Argo CD's resource action `resume` on each paused Rollout. */
+  resumeRollouts(input: { rollouts: PausedRollout[] }): Promise<void>;
+  /** Argo CD's resource action `abort`: each Rollout goes back to its stable ReplicaSet. */
+  abortRollouts(input: { rollouts: PausedRollout[] }): Promise<void>;
+  /**
+   * Creates an AnalysisRun from the templates in the environment's cluster (in `namespace`, else the environment's
+   * namespace that has them all) and follows it to its final phase. A web metric URL whose host is not the loopback
+   * address is refused before anything is created.
+   */
+  runVerification(input: {
+    platform: string;
+    environment: string;
+    cluster: string;
+    freight: Freight;
+    templates: string[];
+    args: Record<string, string>;
+    namespace?: string;
+    timeoutMs?: number;
+  }): Promise<VerificationResult>;
+}
+
+export interface VerificationResult {
+  /** namespace/name */
+  analysisRun: string;
+  phase: 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
+  message: string;
+  measurements: { metric: string; phase: string; value?: string; at?: string }[];
 }

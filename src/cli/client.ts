@@ -1,4 +1,5 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { configuredDataConverter } from '../codec/dataConverter.js';
 import { connectClient } from '../worker/connection.js';
 import { stateQuery } from '../workflows/definitions.js';
 import { describeFailure } from '../workflows/failures.js';
@@ -20,7 +21,12 @@ export async function withClient<T>(fn: (client: Client, namespace: string) => P
     );
   }
   try {
-    return await fn(new Client({ connection: connected.connection, namespace: connected.namespace }), connected.namespace);
+    const client = new Client({
+      connection: connected.connection,
+      namespace: connected.namespace,
+      dataConverter: configuredDataConverter(),
+    });
+    return await fn(client, connected.namespace);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       throw new CliError(

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PlatformSpec } from '../spec/index.js';
 import { lifecycleWorkflowId } from '../spec/names.js';
@@ -8,6 +9,7 @@ import type { LifecycleState } from '../workflows/state.js';
 import { workflowTaskQueue } from '../workflows/taskQueues.js';
 import { bootstrapProgress } from './bootstrapProgress.js';
 import { lifecycleHandle, temporalUiLink, withClient } from './client.js';
+import { queryWhenReady } from './queryWhenReady.js';
 import { CliError } from './errors.js';
 import { renderState } from './renderState.js';
 import { clockTime, stateChanges } from './stateChanges.js';
@@ -18,6 +20,11 @@ export interface StartOptions {
   taskQueuePrefix: string;
   /** A run already in progress is followed instead of refused. */
   attach?: boolean;
+}
+
+/** The spec with its platform repository replaced (`--repo-url`, e.g. the sandbox's git server), or as it is. */
+export function withRepoUrl(spec: PlatformSpec, repoUrl: string | undefined): PlatformSpec {
+  return repoUrl ? { ...spec, spec: { ...spec.spec, source: { ...spec.spec.source, repoURL: repoUrl } } } : spec;
 }
 
 /** Starts the platform's lifecycle run; prints its id and where to watch it. */
@@ -64,7 +71,7 @@ export async function watchLifecycle(id: string, options: WatchOptions = {}): Pr
     let previous: LifecycleState | undefined;
     let lastProgress: string | undefined;
     for (;;) {
-      const state = await handle.query(stateQuery);
+      const state = await queryWhenReady(handle, stateQuery);
       const first = !previous;
       if (previous) stateChanges(previous, state).forEach(say);
       else say(`${renderState(state)}\n`);
@@ -89,4 +96,19 @@ export function settled(state: LifecycleState): boolean {
 /** The run stopped on a failure (it waits for resume, or it ended with an error). */
 export function failed(state: LifecycleState): boolean {
   return state.error !== null || (state.waitingFor?.startsWith('resume') ?? false);
+}
+
+/**
+ * Follows a run through the change it accepted after `previous` (the change its state showed before the apply)
+ * until the change is applied; a change that parks the run is an error saying how to go on.
+ */
+export async function followChange(id: string, previous: LifecycleState['change']): Promise<void> {
+  const ours = (state: LifecycleState) => Boolean(state.change) && !isDeepStrictEqual(state.change, previous);
+  const state = await watchLifecycle(id, { until: (s) => failed(s) || (ours(s) && s.change!.status !== 'applying') });
+  if (ours(state) && state.change!.status === 'applied' && !failed(state)) return;
+  throw new CliError(
+    `the change did not complete: ${state.error ?? state.waitingFor ?? `the run ended (${state.outcome})`}\n` +
+      `Fix what failed (the stacks above say what), then \`baton resume ${state.workflowId}\` carries the change on; ` +
+      `\`baton status ${state.workflowId}\` shows where it stands.`,
+  );
 }

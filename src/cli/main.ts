@@ -1,27 +1,9 @@
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { SpecError } from '../spec/issues.js';
-import { registerHistoryCommands } from './commands/history.js';
-import { registerLifecycleCommands } from './commands/lifecycle.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerSandboxCommands } from './commands/sandbox.js';
-import { registerSpecCommands } from './commands/spec.js';
-import { registerUpCommand } from './commands/up.js';
-import { registerWorkerCommand } from './commands/worker.js';
 import { CliError } from './errors.js';
+import { batonProgram } from './program.js';
 
-const program = new Command('baton')
-  .description('Durable deployment orchestrator: a whole Kubernetes platform as one Temporal workflow.')
-  .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride();
-
-registerSpecCommands(program);
-registerLifecycleCommands(program);
-registerHistoryCommands(program);
-registerReportCommand(program);
-registerSandboxCommands(program);
-registerWorkerCommand(program);
-registerUpCommand(program);
+const program = batonProgram();
 
 try {
   await program.parseAsync(process.argv);

@@ -23,7 +23,7 @@ function steadyStateLines(state: LifecycleState): string[] {
   ];
 }
 
-/** The state of a run for people: phase, authority, what it waits for, each stack, the latest steady-state events, the ledger. */
+/** The state of a run for people: phase, authority, what it waits for, its freight, each stack, the latest steady-state events, the ledger. */
 export function renderState(state: LifecycleState, now = Date.now()): string {
   const counts = new Map<string, number>();
   for (const s of state.stacks) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -33,6 +33,8 @@ export function renderState(state: LifecycleState, now = Date.now()): string {
   ];
   if (state.error) lines.push(`error: ${state.error}`);
   if (state.waitingFor) lines.push(`waiting for: ${state.waitingFor}`);
+  if (state.freight) lines.push(`freight: ${state.freight.id} (${state.freight.revision}) since ${state.freight.deployedAt}`);
+  if (state.promotion) lines.push(`promotion: ${state.promotion.id} holds authority, moving freight ${state.promotion.freight}`);
   lines.push(
     '',
     ...textTable(

@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { LedgerEntry, LifecycleState, Phase, StackState } from '../workflows/state.js';
 import { ledgerEntryText } from './renderState.js';
+import { planCounts } from './specChangeText.js';
 import { isInProgress, isResult, stackDuration } from './stackTiming.js';
 
 /** Local wall-clock time of a moment, as an operator reads it beside the run: 08:31:02. */
@@ -28,6 +30,14 @@ function stackLine(before: StackState | undefined, after: StackState, nameWidth:
   return fields.filter(Boolean).join('  ').trimEnd();
 }
 
+/** A day-2 change the run started, applied or parked: `08:31:02  change by ana: applying (1 to add, ...)  reason`. */
+function specChangeLine(before: LifecycleState['change'], after: LifecycleState['change'], now: number): string | undefined {
+  if (!after || isDeepStrictEqual(before, after)) return undefined;
+  const at = clockTime(after.finishedAt ?? after.startedAt ?? now);
+  const what = after.status === 'failed' ? 'failed: the run waits for resume' : after.status;
+  return `${at}  change by ${after.requestedBy ?? 'an operator'}: ${what} (${planCounts(after.plan)})${after.reason ? `  ${after.reason}` : ''}`;
+}
+
 const stackChanged = (before: StackState | undefined, after: StackState) =>
   !before || before.status !== after.status || before.attempts !== after.attempts || before.message !== after.message;
 
@@ -36,6 +46,7 @@ const stackChanged = (before: StackState | undefined, after: StackState) =>
  * `08:31:02  cert-manager  deploying -> healthy  14.2s`. Lines come in the order things happen
  * within one workflow task: stacks that finished, the phase change, authority handoffs, stacks that
  * started (or changed otherwise), what Argo CD reported in steady state, then what the run waits for;
+ * a day-2 change first when it starts, and before what the run waits for when it ends;
  * the stacks of each group in the order the run recorded them.
  */
 export function stateChanges(before: LifecycleState, after: LifecycleState, now = Date.now()): string[] {
@@ -48,7 +59,9 @@ export function stateChanges(before: LifecycleState, after: LifecycleState, now 
   const handoffs: LedgerEntry[] = after.ledger.slice(before.ledger.length);
   const seenEvents = new Set(before.steadyStateEvents.map((e) => JSON.stringify(e)));
 
-  const lines = changed.filter((s) => isResult(s.status)).map(line);
+  const specChange = specChangeLine(before.change, after.change, now);
+  const starting = after.change?.status === 'applying';
+  const lines = [...(specChange && starting ? [specChange] : []), ...changed.filter((s) => isResult(s.status)).map(line)];
   if (before.phase.number !== after.phase.number) {
     lines.push(`${clockTime(handoffs[0]?.at ?? now)}  phase ${phaseText(before.phase)} -> ${phaseText(after.phase)}`);
   }
@@ -57,6 +70,7 @@ export function stateChanges(before: LifecycleState, after: LifecycleState, now 
   for (const e of after.steadyStateEvents.filter((e) => !seenEvents.has(JSON.stringify(e)))) {
     lines.push(`${clockTime(e.at)}  ${e.stack.padEnd(nameWidth)}  Argo CD: ${e.health}/${e.sync}  ${e.message}`.trimEnd());
   }
+  if (specChange && !starting) lines.push(specChange);
   const seen = clockTime(now);
   if (after.error !== before.error) lines.push(after.error ? `${seen}  error: ${after.error}` : `${seen}  error cleared`);
   if (after.waitingFor !== before.waitingFor) {

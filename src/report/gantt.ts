@@ -5,41 +5,53 @@ import type { RunTimeline, StackAttempt } from './timeline.js';
 /** The phases that deploy and delete stacks. */
 const [deployPhase, deletePhase] = [phase(2).name, phase(4).name];
 
+export interface GanttBar {
+  /** `stack action attempt`, e.g. `ingress deploy 2`. */
+  label: string;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  result: StackAttempt['result'];
+}
+
+/** The run's schedule, format-neutral: Markdown draws it with Mermaid, HTML as an SVG (ganttSvg.ts). */
+export interface GanttChart {
+  title: string;
+  /** One section per phase and DAG level, in the order the run first entered it. */
+  sections: { name: string; bars: GanttBar[] }[];
+}
+
+/** One section per phase and DAG level, one bar per stack attempt; a bar still open ends with the run (or where it began). */
+export function ganttChart(timeline: RunTimeline): GanttChart {
+  const levelOf = new Map<string, number>();
+  levels(buildGraph(timeline.stacks)).forEach((names, level) => names.forEach((name) => levelOf.set(name, level)));
+
+  const sections = new Map<string, GanttBar[]>();
+  for (const a of timeline.attempts) {
+    const section = `${a.action === 'deploy' ? deployPhase : deletePhase}, level ${levelOf.get(a.stack) ?? '?'}`;
+    const bar = { label: `${a.stack} ${a.action} ${a.attempt}`, start: a.start, end: a.end ?? timeline.end ?? a.start, result: a.result };
+    sections.set(section, [...(sections.get(section) ?? []), bar]);
+  }
+  return {
+    title: `${timeline.platform} in ${timeline.environment} (${timeline.workflowId})`,
+    sections: [...sections].map(([name, bars]) => ({ name, bars })),
+  };
+}
+
 /** Mermaid's gantt grammar ends a task name at ':' and a statement at ';' or '#'; keep text to safe characters. */
-function ganttText(text: string): string {
+function mermaidText(text: string): string {
   return text.replace(/[:;#\n\r]+/g, ' ').trim();
 }
 
 const tags: Record<StackAttempt['result'], string> = { failed: 'crit, ', succeeded: 'done, ', running: 'active, ', cancelled: '' };
 
-/**
- * A Mermaid gantt chart of the run: one section per phase and DAG level, one bar per
- * stack attempt, failed attempts marked `crit`. Times are epoch milliseconds (`dateFormat x`).
- */
-export function ganttChart(timeline: RunTimeline): string {
-  const levelOf = new Map<string, number>();
-  levels(buildGraph(timeline.stacks)).forEach((names, level) => names.forEach((name) => levelOf.set(name, level)));
-
-  const sections = new Map<string, StackAttempt[]>();
-  for (const attempt of timeline.attempts) {
-    const section = `${attempt.action === 'deploy' ? deployPhase : deletePhase}, level ${levelOf.get(attempt.stack) ?? '?'}`;
-    sections.set(section, [...(sections.get(section) ?? []), attempt]);
-  }
-
-  const lines = [
-    'gantt',
-    `    title ${ganttText(`${timeline.platform} in ${timeline.environment} (${timeline.workflowId})`)}`,
-    '    dateFormat x',
-    '    axisFormat %H:%M:%S',
-  ];
+/** The chart in Mermaid's gantt grammar, failed attempts marked `crit`. Times are epoch milliseconds (`dateFormat x`). */
+export function mermaidGantt(chart: GanttChart): string {
+  const lines = ['gantt', `    title ${mermaidText(chart.title)}`, '    dateFormat x', '    axisFormat %H:%M:%S'];
   let id = 0;
-  for (const [section, attempts] of sections) {
-    lines.push(`    section ${ganttText(section)}`);
-    for (const a of attempts) {
-      const name = ganttText(`${a.stack} ${a.action} ${a.attempt}`);
-      const end = a.end ?? timeline.end ?? a.start;
-      lines.push(`    ${name} :${tags[a.result]}a${++id}, ${a.start}, ${end}`);
-    }
+  for (const section of chart.sections) {
+    lines.push(`    section ${mermaidText(section.name)}`);
+    for (const bar of section.bars) lines.push(`    ${mermaidText(bar.label)} :${tags[bar.result]}a${++id}, ${bar.start}, ${bar.end}`);
   }
   return lines.join('\n');
 }

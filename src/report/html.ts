@@ -1,9 +1,6 @@
+import { escapeHtml } from './escapeHtml.js';
+import { ganttSvg } from './ganttSvg.js';
 import type { IncidentReport, ReportTable } from './incident.js';
-
-/** Everything that comes from a run (stack names, reasons, upstream error messages) is text, never markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 function table(t: ReportTable): string {
   const heading = `<h2>${escapeHtml(t.heading)}</h2>`;
@@ -23,8 +20,7 @@ pre { background: #f6f8fa; padding: 1rem; overflow-x: auto; }
 `;
 
 /**
- * The incident report as one HTML page. The tables read without scripts or network;
- * the gantt source sits in a <pre class="mermaid"> that Mermaid, when it can load, draws.
+ * The incident report as one HTML page that reads without scripts or network: the gantt is an inline SVG.
  */
 export function renderHtml(report: IncidentReport): string {
   const facts = report.facts.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`).join('\n');
@@ -41,14 +37,7 @@ export function renderHtml(report: IncidentReport): string {
 ${facts}
 </dl>
 ${report.tables.map(table).join('\n')}
-<h2>Gantt chart</h2>
-<pre class="mermaid">
-${escapeHtml(report.gantt)}
-</pre>
-<script type="module">
-import mermaid from 'https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs';
-mermaid.initialize({ startOnLoad: true });
-</script>
+${report.gantt === null ? '' : `<h2>Gantt chart</h2>\n${ganttSvg(report.gantt)}`}
 </body>
 </html>
 `;

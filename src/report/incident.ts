@@ -1,6 +1,8 @@
 import { formatDuration } from '../spec/duration.js';
 import { formatSpan, formatTime } from './format.js';
-import { ganttChart } from './gantt.js';
+import { ganttChart, type GanttChart } from './gantt.js';
+import type { SpecChange } from '../workflows/state.js';
+import { reportedRunLimit } from './mergeTimelines.js';
 import type { RunTimeline } from './timeline.js';
 
 /** Plain text cells: each rendering escapes them for its own format. */
@@ -19,7 +21,25 @@ export interface IncidentReport {
   title: string;
   facts: [label: string, value: string][];
   tables: ReportTable[];
-  gantt: string;
+  /** The schedule of the run's stacks; null for a report without a schedule to draw. */
+  gantt: GanttChart | null;
+}
+
+/** The handoffs a change made: those between its start and its end (or the run's end, while it is not over). */
+function changeHandoffs(change: SpecChange, timeline: RunTimeline): string {
+  const [start, end] = [Date.parse(change.startedAt), change.finishedAt ? Date.parse(change.finishedAt) : (timeline.end ?? Infinity)];
+  return timeline.handoffs
+    .filter((h) => Date.parse(h.at) >= start && Date.parse(h.at) <= end)
+    .map((h) => `${h.from} -> ${h.to}${h.accepted ? '' : ' (rejected)'}`)
+    .join('; ');
+}
+
+/** How many runs the report spans, and whether the chain goes back further than it reads. */
+function runsFact(timeline: RunTimeline): string {
+  if (timeline.continuedFrom === null) return String(timeline.runs);
+  const which = timeline.runs === 1 ? 'this run' : `the first of these ${timeline.runs}`;
+  const limit = timeline.runs >= reportedRunLimit ? ` (a report reads at most ${reportedRunLimit} runs)` : '';
+  return `${timeline.runs}, not the whole life: ${which} continued run ${timeline.continuedFrom}, which the report does not read${limit}`;
 }
 
 export function incidentReport(timeline: RunTimeline): IncidentReport {
@@ -31,6 +51,7 @@ export function incidentReport(timeline: RunTimeline): IncidentReport {
       ['Platform', timeline.platform],
       ['Environment', timeline.environment],
       ['Workflow id', timeline.workflowId],
+      ['Runs', runsFact(timeline)],
       ['Result', timeline.outcome],
       ['Started', run.start],
       ['Ended', run.end],
@@ -64,6 +85,39 @@ export function incidentReport(timeline: RunTimeline): IncidentReport {
         columns: ['at', 'request', 'via', 'requested by', 'reason'],
         rows: timeline.requests.map((r) => [formatTime(r.at), r.kind, r.via, r.requestedBy ?? '', r.reason ?? '']),
         empty: 'No operator requests.',
+      },
+      {
+        heading: 'Day-2 changes',
+        columns: ['started', 'finished', 'requested by', 'reason', 'status', 'added', 'changed', 'removed', 'handoffs'],
+        rows: timeline.changes.map((c) => [
+          c.startedAt,
+          c.finishedAt ?? '',
+          c.requestedBy ?? '',
+          c.reason ?? '',
+          c.status,
+          c.plan.added.join(', '),
+          c.plan.changed.join(', '),
+          c.plan.removed.join(', '),
+          changeHandoffs(c, timeline),
+        ]),
+        empty: 'No change was applied to the running platform.',
+      },
+      {
+        heading: 'Promotions',
+        columns: ['promotion', 'freight', 'requested by', 'began', 'ended', 'outcome', 'deployed', 'verified', 'reason', 'sent by'],
+        rows: timeline.promotions.map((p) => [
+          p.id,
+          p.freight,
+          p.requestedBy,
+          p.begunAt === null ? 'in an earlier run' : formatTime(p.begunAt),
+          p.endedAt === null ? 'running' : formatTime(p.endedAt),
+          p.outcome,
+          p.deployed ?? '',
+          p.verified ? 'yes' : 'no',
+          p.reason,
+          p.identity,
+        ]),
+        empty: 'No promotion took authority over the environment.',
       },
       {
         heading: 'Stack attempts',

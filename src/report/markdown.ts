@@ -1,3 +1,4 @@
+import { mermaidGantt } from './gantt.js';
 import type { IncidentReport, ReportTable } from './incident.js';
 
 /** Table cells stay on one line, keep their pipes, and never turn into HTML when the Markdown is rendered. */
@@ -22,6 +23,6 @@ function table(t: ReportTable): string[] {
 export function renderMarkdown(report: IncidentReport): string {
   const lines = [`# ${cell(report.title)}`, '', ...report.facts.map(([label, value]) => `- ${label}: ${cell(value)}`), ''];
   for (const t of report.tables) lines.push(...table(t));
-  lines.push('## Gantt chart', '', '```mermaid', report.gantt, '```', '');
+  if (report.gantt !== null) lines.push('## Gantt chart', '', '```mermaid', mermaidGantt(report.gantt), '```', '');
   return lines.join('\n');
 }

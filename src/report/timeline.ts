@@ -2,12 +2,20 @@ import type { temporal } from '@temporalio/proto';
 import { buildGraph, criticalPath, type CriticalPath } from '../dag/index.js';
 import type { ApplicationChange, ArgoCdActivities } from '../activities/interfaces.js';
 import type { HandoffRequest } from '../workflows/authority.js';
-import { authorityHandoffSignal } from '../workflows/definitions.js';
+import type { SpecChangePlan } from '../spec/specChange.js';
+import {
+  applySpecUpdate,
+  authorityHandoffSignal,
+  beginPromotionUpdate,
+  endPromotionUpdate,
+  type BeginPromotionRequest,
+  type EndPromotionRequest,
+} from '../workflows/definitions.js';
 import { deployStack, type StackAction, type StackRunInput } from '../workflows/deployStack.js';
 import { describeFailure, failureTypeOf } from '../workflows/failures.js';
 import type { LifecycleInput } from '../workflows/input.js';
 import { authorityAttribute, phaseAttribute } from '../workflows/searchAttributes.js';
-import type { Holder, LedgerEntry, LifecycleState, SteadyStateEvent } from '../workflows/state.js';
+import type { Holder, LedgerEntry, LifecycleState, SpecChange, SteadyStateEvent } from '../workflows/state.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
@@ -38,11 +46,40 @@ export interface OperatorRequest {
   reason?: string;
 }
 
+/** A promotion of this environment as its run's history records it: the beginPromotion and endPromotion updates. */
+export interface PromotionRecord {
+  id: string;
+  freight: string;
+  requestedBy: string;
+  /** The Temporal identity that sent beginPromotion (the promotion zone's worker). */
+  identity: string;
+  /** null: it began in an earlier run than the one this record comes from. */
+  begunAt: number | null;
+  endedAt: number | null;
+  outcome: EndPromotionRequest['outcome'] | 'running';
+  /** The freight deployed once it ended: the new one, or the previous after a rollback. */
+  deployed: string | null;
+  verified: boolean;
+  reason: string;
+}
+
+/** The changes a state records, oldest first: the last ones applied, and the one in flight or last. */
+function changesOf(state: Partial<Pick<LifecycleState, 'change' | 'changes'>> | undefined): SpecChange[] {
+  if (!state) return [];
+  const recorded = state.changes ?? [];
+  const latest = state.change;
+  return latest && !recorded.some((c) => c.startedAt === latest.startedAt) ? [...recorded, latest] : [...recorded];
+}
+
 /** A run reconstructed from its event history alone: what an incident review needs. */
 export interface RunTimeline {
   workflowId: string;
   platform: string;
   environment: string;
+  /** How many runs of the workflow id the timeline spans (each continue-as-new starts one). */
+  runs: number;
+  /** The run id of the run the first of them continued, when that run is not in the timeline. */
+  continuedFrom: string | null;
   start: number;
   end: number | null;
   outcome: string;
@@ -50,9 +87,13 @@ export interface RunTimeline {
   /** The run's ledger: from the run itself once it ended or continued as new, else rebuilt from the history's handoff events. */
   handoffs: LedgerEntry[];
   requests: OperatorRequest[];
+  /** Day-2 changes, oldest first: those of the runs this one continued, then its own applySpec updates. */
+  changes: SpecChange[];
   attempts: StackAttempt[];
   /** Every change Argo CD reported in steady state, in order (the run's state keeps only the latest). */
   steadyStateEvents: SteadyStateEvent[];
+  /** The promotions that took authority over the environment, in the order they began. */
+  promotions: PromotionRecord[];
   /** The spec's dependency graph, so a report can group stacks by level. */
   stacks: { name: string; dependsOn: string[] }[];
   /** How long each stack's successful deploy took, in ms: the weights of the critical path. */
@@ -62,12 +103,14 @@ export interface RunTimeline {
 
 const decoder = new TextDecoder();
 
-function payloadJson(payload: Payload | null | undefined): unknown {
+/** A JSON payload's value (every payload Baton's workflows and clients send is JSON). */
+export function payloadJson(payload: Payload | null | undefined): unknown {
   if (!payload?.data) return undefined;
   return JSON.parse(decoder.decode(payload.data));
 }
 
-const timeOf = (event: HistoryEvent): number => {
+/** When an event happened, in ms since the epoch. */
+export const timeOf = (event: HistoryEvent): number => {
   const t = event.eventTime;
   return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
 };
@@ -93,6 +136,8 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     workflowId: first?.workflowExecutionStartedEventAttributes?.workflowId || 'unknown',
     platform: input?.spec?.metadata?.name ?? 'unknown',
     environment: input?.environment ?? 'unknown',
+    runs: 1,
+    continuedFrom: first?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || null,
     start: first ? timeOf(first) : 0,
     end: null,
     outcome: 'running',
@@ -100,8 +145,10 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     // A run that continued another starts with that run's ledger.
     handoffs: [...(input?.carriedState?.ledger ?? [])],
     requests: [],
+    changes: changesOf(input?.carriedState),
     attempts: [],
     steadyStateEvents: [],
+    promotions: [],
     stacks,
     deployDurations: {},
     criticalPath: { stacks: [], duration: 0 },
@@ -116,6 +163,9 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   /** Handoff signals not yet followed by the change of holder they ask for: refused, unless that change follows. */
   const unanswered: LedgerEntry[] = [];
   let finalState: LifecycleState | undefined;
+  /** The run's own record of its changes, once the history holds it; until then the applySpec updates stand for them. */
+  let recordedChanges: SpecChange[] | undefined;
+  const changeRequests = new Map<string, SpecChange>();
 
   for (const event of events) {
     const at = timeOf(event);
@@ -194,9 +244,53 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
         if (type) record.failureType = type;
       }
     }
-    const update = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+    const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+    const update = accepted?.input;
+    if (update?.name === applySpecUpdate.name) {
+      const { requestedBy, reason } = payloadJson(update.args?.payloads?.[0]) as { requestedBy?: string; reason?: string };
+      const change: SpecChange = {
+        requestedBy,
+        reason,
+        plan: { added: [], changed: [], removed: [], untouched: [] },
+        status: 'applying',
+        startedAt: new Date(at).toISOString(),
+      };
+      changeRequests.set(accepted?.meta?.updateId ?? '', change);
+      timeline.changes.push(change);
+    }
+    const completedUpdate = event.workflowExecutionUpdateCompletedEventAttributes;
+    const changeAnswered = completedUpdate && changeRequests.get(completedUpdate.meta?.updateId ?? '');
+    const plan = changeAnswered && completedUpdate.outcome?.success?.payloads?.[0];
+    if (plan) changeAnswered.plan = payloadJson(plan) as SpecChangePlan;
     const signal = event.workflowExecutionSignaledEventAttributes;
-    if (signal?.signalName === authorityHandoffSignal.name) {
+    if (update?.name === beginPromotionUpdate.name) {
+      const request = payloadJson(update.args?.payloads?.[0]) as BeginPromotionRequest;
+      timeline.promotions.push({
+        id: request.promotionId,
+        freight: request.freight.id,
+        requestedBy: request.requestedBy,
+        identity: accepted?.meta?.identity || 'unknown',
+        begunAt: at,
+        endedAt: null,
+        outcome: 'running',
+        deployed: null,
+        verified: false,
+        reason: '',
+      });
+    } else if (update?.name === endPromotionUpdate.name) {
+      const request = payloadJson(update.args?.payloads?.[0]) as EndPromotionRequest;
+      const ended = {
+        endedAt: at,
+        outcome: request.outcome,
+        deployed: request.freight.id,
+        verified: request.verified,
+        reason: request.reason,
+      };
+      const record = timeline.promotions.find((p) => p.id === request.promotionId);
+      // A promotion that began in a run before this one (continue-as-new): mergeTimelines joins the two records.
+      if (record) Object.assign(record, ended);
+      else timeline.promotions.push({ id: request.promotionId, freight: '', requestedBy: '', identity: '', begunAt: null, ...ended });
+    } else if (signal?.signalName === authorityHandoffSignal.name) {
       const request = payloadJson(signal.input?.payloads?.[0]) as HandoffRequest;
       const entry: LedgerEntry = {
         ...request,
@@ -209,14 +303,26 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     } else if (update?.name || signal?.signalName) {
       const request = payloadJson((update ? update.args : signal!.input)?.payloads?.[0]) as
         { requestedBy?: string; reason?: string } | undefined;
-      timeline.requests.push({ at, kind: (update?.name ?? signal!.signalName)!, via: update ? 'update' : 'signal', ...request });
+      // Only who and why: an applySpec request also carries the whole spec.
+      timeline.requests.push({
+        at,
+        kind: (update?.name ?? signal!.signalName)!,
+        via: update ? 'update' : 'signal',
+        ...(request?.requestedBy === undefined ? {} : { requestedBy: request.requestedBy }),
+        ...(request?.reason === undefined ? {} : { reason: request.reason }),
+      });
     }
     if (event.workflowExecutionCompletedEventAttributes) {
       finalState = payloadJson(event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]) as LifecycleState | undefined;
       ledger = finalState?.ledger;
+      recordedChanges = finalState && changesOf(finalState);
     }
     const continued = event.workflowExecutionContinuedAsNewEventAttributes;
-    if (continued) ledger = (payloadJson(continued.input?.payloads?.[0]) as LifecycleInput | undefined)?.carriedState?.ledger;
+    if (continued) {
+      const carried = (payloadJson(continued.input?.payloads?.[0]) as LifecycleInput | undefined)?.carriedState;
+      ledger = carried?.ledger;
+      recordedChanges = carried && changesOf(carried);
+    }
     if (
       event.workflowExecutionCompletedEventAttributes ||
       event.workflowExecutionFailedEventAttributes ||
@@ -239,10 +345,17 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
   const lastPhase = timeline.phases.at(-1);
   if (lastPhase && timeline.end !== null) lastPhase.end = timeline.end;
   if (ledger) timeline.handoffs = ledger;
+  if (recordedChanges) timeline.changes = recordedChanges;
 
-  const durations = timeline.deployDurations;
+  return withCriticalPath(timeline);
+}
+
+/** The deploy durations of a timeline's attempts (a stack's latest successful deploy) and the critical path they weigh. */
+export function withCriticalPath(timeline: RunTimeline): RunTimeline {
+  const durations: Record<string, number> = {};
   for (const a of timeline.attempts)
     if (a.action === 'deploy' && a.result === 'succeeded' && a.end !== null) durations[a.stack] = a.end - a.start;
-  if (stacks.length > 0) timeline.criticalPath = criticalPath(buildGraph(stacks), durations);
+  timeline.deployDurations = durations;
+  if (timeline.stacks.length > 0) timeline.criticalPath = criticalPath(buildGraph(timeline.stacks), durations);
   return timeline;
 }

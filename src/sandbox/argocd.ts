@@ -99,7 +99,7 @@ async function ensureAdminPassword(layout: SandboxLayout): Promise<PasswordHash>
  * Argo CD has no health check for Application objects unless argocd-cm restores it (app of apps).
  * Bootstrap's argocd_config role sets the same text, so the two field managers agree.
  */
-const applicationHealth = `hs = {}
+export const documentedApplicationHealth = `hs = {}
 hs.status = "Progressing"
 hs.message = ""
 if obj.status ~= nil then
@@ -130,7 +130,7 @@ function configObjects(admin: PasswordHash): object[] {
         'admin.enabled': 'true',
         'timeout.reconciliation': `${reconciliationSeconds}s`,
         'timeout.reconciliation.jitter': '0s',
-        'resource.customizations.health.argoproj.io_Application': applicationHealth,
+        'resource.customizations.health.argoproj.io_Application': documentedApplicationHealth,
       },
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: labelled('argocd-rbac-cm'), data: { 'policy.default': '' } },

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dnsLabel, inClusterName } from '../spec/schema.js';
 
 /**
  * Where the sandbox keeps its state and which loopback ports its parts listen on.
@@ -24,9 +25,12 @@ import { fileURLToPath } from 'node:url';
  *   BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT  argocd-repo-server /metrics, /healthz (18084)
  *   BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT   argocd-application-controller /metrics, /healthz (18082)
  *   BATON_SANDBOX_REGISTRY_PORT                    the chart registry, an OCI registry over plain HTTP (15000)
+ *   BATON_SANDBOX_ROLLOUTS_HEALTHZ_PORT            rollouts-controller /healthz (16490)
+ *   BATON_SANDBOX_ROLLOUTS_METRICS_PORT            rollouts-controller /metrics (16491)
  *   BATON_SANDBOX_NODES                            number of kwok nodes (3)
  *   BATON_SANDBOX_READY_TIMEOUT_SECONDS            how long each part may take to become ready (90)
  *   BATON_SANDBOX_ARGOCD                           preinstalled or bootstrap (see ArgoCdMode; default: what the running sandbox uses, else preinstalled)
+ *   BATON_SANDBOX_CLUSTERS                         the clusters, e.g. dev,staging,prod (see SandboxConfig.clusters; default: what the running sandbox runs, else one)
  *
  * Argo CD's manifests come from the Go module cache (the version in .tools/bin/.argocd.pin), or ARGOCD_MANIFESTS_DIR.
  */
@@ -49,6 +53,11 @@ export interface SandboxConfig {
   readyTimeoutMs: number;
   /** Undefined: the mode the sandbox was last brought up with, else preinstalled. */
   argocdMode?: ArgoCdMode;
+  /**
+   * One control plane each; the first is the hub (Argo CD, Temporal, redis, the registry and Git run there, and it
+   * is `in-cluster` to Argo CD). Undefined: the clusters the sandbox was last brought up with, else one.
+   */
+  clusters?: string[];
 }
 
 export interface SandboxPorts {
@@ -69,6 +78,73 @@ export interface SandboxPorts {
   argocdRepoServerMetrics: number;
   argocdControllerMetrics: number;
   registry: number;
+  rolloutsHealthz: number;
+  rolloutsMetrics: number;
+}
+
+/** The sandbox's one cluster when no list is given. */
+export const defaultClusters = [inClusterName];
+/** Each cluster is a whole control plane (about 300 MiB): a handful is what a laptop holds. */
+export const maxSandboxClusters = 5;
+/** The ports each cluster has of its own; extra cluster i listens on the hub's plus clusterPortStep * i. */
+export const clusterPortKeys = [
+  'etcd',
+  'etcdPeer',
+  'apiserver',
+  'controllerManager',
+  'scheduler',
+  'kwok',
+  'rolloutsHealthz',
+  'rolloutsMetrics',
+] as const;
+export const clusterPortStep = 100;
+
+/** The ports of the cluster at this index of the list (0: the hub). */
+export function clusterPorts(ports: SandboxPorts, index: number): SandboxPorts {
+  return { ...ports, ...Object.fromEntries(clusterPortKeys.map((key) => [key, ports[key] + clusterPortStep * index])) };
+}
+
+/**
+ * Parses a cluster list (`--clusters` or BATON_SANDBOX_CLUSTERS, named by `source`): comma-separated DNS-1123
+ * labels, unique, at most maxSandboxClusters; only the hub may be called in-cluster (what Argo CD calls the hub).
+ */
+export function parseClusters(raw: string, source: string): string[] {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const refuse = (why: string) => new Error(`${source}=${raw}: ${why}`);
+  if (!names.length) throw refuse('names no cluster (e.g. dev,staging,prod)');
+  if (names.length > maxSandboxClusters) throw refuse(`${names.length} clusters, at most ${maxSandboxClusters}`);
+  for (const name of names) {
+    const issue = dnsLabel.safeParse(name).error?.issues[0];
+    if (issue) throw refuse(`cluster ${name} ${issue.message}`);
+  }
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice) throw refuse(`cluster ${twice} is named twice`);
+  if (names.indexOf(inClusterName) > 0) throw refuse(`${inClusterName} is what Argo CD calls the first cluster (the hub): name another`);
+  return names;
+}
+
+/** Rejects two settings on one port, naming both. */
+function expectDistinctPorts(ports: [name: string, port: number][]): void {
+  const taken = new Map<number, string>();
+  for (const [name, port] of ports) {
+    const other = taken.get(port);
+    if (other) throw new Error(`the sandbox ports of ${other} and ${name} are both ${port}`);
+    taken.set(port, name);
+  }
+}
+
+/** Every port a sandbox of these clusters listens on, named (cluster/key for the extra clusters' ports). */
+export function sandboxPortList(ports: SandboxPorts, clusters: string[]): [name: string, port: number][] {
+  return [
+    ...Object.entries(ports),
+    ...clusters.slice(1).flatMap((cluster, offset) => {
+      const own = clusterPorts(ports, offset + 1);
+      return clusterPortKeys.map((key): [string, number] => [`${cluster}/${key}`, own[key]]);
+    }),
+  ];
 }
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,6 +167,8 @@ const portVariables: Record<keyof SandboxPorts, [variable: string, fallback: num
   argocdRepoServerMetrics: ['BATON_SANDBOX_ARGOCD_REPO_SERVER_METRICS_PORT', 18084],
   argocdControllerMetrics: ['BATON_SANDBOX_ARGOCD_CONTROLLER_METRICS_PORT', 18082],
   registry: ['BATON_SANDBOX_REGISTRY_PORT', 15000],
+  rolloutsHealthz: ['BATON_SANDBOX_ROLLOUTS_HEALTHZ_PORT', 16490],
+  rolloutsMetrics: ['BATON_SANDBOX_ROLLOUTS_METRICS_PORT', 16491],
 };
 
 /**
@@ -109,6 +187,7 @@ export const sandboxVariables: [variable: string, fallback: string][] = [
   ['BATON_SANDBOX_NODES', '3'],
   ['BATON_SANDBOX_READY_TIMEOUT_SECONDS', '90'],
   ['BATON_SANDBOX_ARGOCD', "the running sandbox's mode, else preinstalled"],
+  ['BATON_SANDBOX_CLUSTERS', `the running sandbox's clusters, else one (e.g. dev,prod; ports +${clusterPortStep} per extra cluster)`],
   ['ARGOCD_MANIFESTS_DIR', '$GOMODCACHE/github.com/argoproj/argo-cd/v3@<.tools/bin/.argocd.pin>/manifests'],
 ];
 
@@ -140,6 +219,7 @@ export function sandboxEnv(config: SandboxConfig): Record<string, string> {
     BATON_SANDBOX_NODES: String(config.nodeCount),
     BATON_SANDBOX_READY_TIMEOUT_SECONDS: String(config.readyTimeoutMs / 1000),
     ...(config.argocdMode ? { BATON_SANDBOX_ARGOCD: config.argocdMode } : {}),
+    ...(config.clusters ? { BATON_SANDBOX_CLUSTERS: config.clusters.join(',') } : {}),
   };
 }
 
@@ -147,12 +227,8 @@ export function sandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
   const ports = Object.fromEntries(
     Object.entries(portVariables).map(([key, [variable, fallback]]) => [key, positiveInteger(env, variable, fallback, 65535)]),
   ) as unknown as SandboxPorts;
-  const taken = new Map<number, string>();
-  for (const [key, port] of Object.entries(ports)) {
-    const other = taken.get(port);
-    if (other) throw new Error(`the sandbox ports of ${other} and ${key} are both ${port}`);
-    taken.set(port, key);
-  }
+  const clusters = env.BATON_SANDBOX_CLUSTERS ? parseClusters(env.BATON_SANDBOX_CLUSTERS, 'BATON_SANDBOX_CLUSTERS') : undefined;
+  expectDistinctPorts(sandboxPortList(ports, clusters ?? defaultClusters));
   return {
     repoRoot,
     stateDir: env.BATON_SANDBOX_DIR ? resolve(env.BATON_SANDBOX_DIR) : join(repoRoot, '.baton/sandbox'),
@@ -162,5 +238,12 @@ export function sandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
     nodeCount: positiveInteger(env, 'BATON_SANDBOX_NODES', 3, 100),
     readyTimeoutMs: positiveInteger(env, 'BATON_SANDBOX_READY_TIMEOUT_SECONDS', 90, 3600) * 1000,
     ...(argoCdMode(env) ? { argocdMode: argoCdMode(env) } : {}),
+    ...(clusters ? { clusters } : {}),
   };
+}
+
+/** The configuration with these clusters (the `--clusters` flag, which wins over BATON_SANDBOX_CLUSTERS), ports checked again. */
+export function withClusters(config: SandboxConfig, clusters: string[]): SandboxConfig {
+  expectDistinctPorts(sandboxPortList(config.ports, clusters));
+  return { ...config, clusters };
 }

@@ -7,6 +7,8 @@
  */
 export {
   argoCdModes,
+  parseClusters,
+  withClusters,
   sandboxConfig,
   sandboxVariables,
   shiftedPorts,
@@ -14,13 +16,16 @@ export {
   type SandboxConfig,
   type SandboxPorts,
 } from './config.js';
+export { clusterPartName, sandboxClusterLayout, sandboxClusters, type SandboxCluster } from './clusters.js';
 export { superviseArgoCd } from './superviseArgoCd.js';
+export { superviseRollouts } from './superviseRollouts.js';
 export { sandboxUp, sandboxDown, sandboxWipeCluster, sandboxCommands, SandboxError, type Progress, type StoppedPart } from './lifecycle.js';
 export { pushChart, type ChartReference } from './chartRegistry.js';
 export { commitFiles, headRevision, repoUrl, type FileChange } from './gitRepo.js';
 export { argoCdUrl, argoCdRelease, type ArgoCdRelease } from './argocd.js';
-export { runningTemporal, sandboxStatus, type PartStatus, type SandboxStatus } from './status.js';
+export { runningTemporal, sandboxStatus, type ClusterStatus, type PartStatus, type SandboxStatus } from './status.js';
 export { partNames, partNamed, type PartName } from './parts/index.js';
 export { sandboxLayout, type SandboxLayout } from './layout.js';
 export { logFilePath, processesMentioning } from './processes.js';
+export { sandboxListeners, unexpectedListeners, type PartListeners } from './listeners.js';
 export { lastArgoCdMode } from './record.js';

@@ -30,6 +30,8 @@ export interface SandboxLayout {
   argocdPasswordHashFile: string;
   /** Bootstrap mode: what the Argo CD supervisor last found and did (JSON, rewritten as it changes). */
   argocdSupervisorReport: string;
+  /** What the Argo Rollouts supervisor last found and did in each cluster (JSON, rewritten as it changes). */
+  rolloutsSupervisorReport: string;
   /** The chart registry's configuration file, written on every up. */
   registryConfig: string;
   /** The chart registry's storage (its filesystem driver's root). */
@@ -72,6 +74,7 @@ export function sandboxLayout(config: SandboxConfig): SandboxLayout {
     argocdPasswordFile: join(dir, 'argocd-admin-password'),
     argocdPasswordHashFile: join(dir, 'argocd/admin-password.json'),
     argocdSupervisorReport: join(dir, 'argocd/supervisor.json'),
+    rolloutsSupervisorReport: join(dir, 'rollouts-supervisor.json'),
     registryConfig: join(dir, 'registry/config.yml'),
     registryDir: join(dir, 'registry/storage'),
     helmHome: join(dir, 'helm'),

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { argoCdRelease, argoCdTools } from './argocd.js';
-import type { ArgoCdMode, SandboxConfig } from './config.js';
+import { argoCdRelease, argoCdTools, type ArgoCdRelease } from './argocd.js';
+import { clusterPartName, sandboxClusters, type SandboxCluster } from './clusters.js';
+import { defaultClusters, type ArgoCdMode, type SandboxConfig } from './config.js';
 import { ensureFakeNodes, expectFakeNodesReady } from './fakeNodes.js';
 import { writeKubeconfigs } from './kubeconfig.js';
 import { sandboxLayout, type SandboxLayout } from './layout.js';
-import { partNamed, sandboxParts, startedBy, type PartContext, type PartName, type SandboxPart } from './parts/index.js';
+import { clusterParts, partNamed, sandboxParts, startedBy, type PartContext, type SandboxPart } from './parts/index.js';
 import { ensurePki } from './pki.js';
 import { expectPortFree } from './ports.js';
 import { GiveUp, waitUntil } from './probe.js';
@@ -134,26 +135,40 @@ async function bringUpPart(part: SandboxPart, context: PartContext, say: Progres
   return 'started';
 }
 
+type Outcome = 'reused' | 'started';
+
+/** Every part of these settled results that failed, each message once; throws them together. */
+function expectAllFulfilled<T>(results: PromiseSettledResult<T>[]): T[] {
+  const failures = [...new Set(results.flatMap((result) => (result.status === 'rejected' ? [message(result.reason)] : [])))];
+  if (failures.length) throw new SandboxError(failures.join('\n'));
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
+
 /**
- * Starts each part `up` starts in this Argo CD mode as soon as the parts it needs are ready; Temporal and
- * the Kubernetes chain in parallel. Parts the supervisor starts are not waited for.
+ * Starts each of these parts as soon as the parts it needs are ready; Temporal and the Kubernetes chain in
+ * parallel. Outcomes are keyed by the names `sandbox logs` knows them by (`prod/etcd` in an extra cluster).
  */
-async function ensureParts(context: PartContext, mode: ArgoCdMode, say: Progress): Promise<Map<PartName, 'reused' | 'started'>> {
-  const parts = sandboxParts.filter((part) => startedBy(part, mode) === 'up');
-  const pending = new Map<PartName, Promise<'reused' | 'started'>>();
+async function ensureParts(context: PartContext, cluster: SandboxCluster, parts: SandboxPart[]): Promise<Map<string, Outcome>> {
+  const pending = new Map<string, Promise<Outcome>>();
   const bringUp = (part: SandboxPart): Promise<'reused' | 'started'> => {
     let outcome = pending.get(part.name);
     if (!outcome) {
       const dependencies = parts.filter((dependency) => part.after.includes(dependency.name));
-      outcome = Promise.all(dependencies.map(bringUp)).then(() => ensurePart(part, context, say));
+      outcome = Promise.all(dependencies.map(bringUp)).then(() => ensurePart(part, context, context.say));
       pending.set(part.name, outcome);
     }
     return outcome;
   };
-  const results = await Promise.allSettled(parts.map(bringUp));
-  const failures = [...new Set(results.flatMap((result) => (result.status === 'rejected' ? [message(result.reason)] : [])))];
-  if (failures.length) throw new SandboxError(failures.join('\n'));
-  return new Map(parts.map((part, index) => [part.name, (results[index] as PromiseFulfilledResult<'reused' | 'started'>).value]));
+  const outcomes = expectAllFulfilled(await Promise.allSettled(parts.map(bringUp)));
+  return new Map(parts.map((part, index) => [clusterPartName(cluster, part.name), outcomes[index] as Outcome]));
+}
+
+/** The layout, PKI (each cluster has its own) and CA of a configuration's state folder. */
+async function contextOf(config: SandboxConfig, argocd: ArgoCdRelease, say: Progress): Promise<PartContext> {
+  const layout = sandboxLayout(config);
+  await mkdir(layout.stateDir, { recursive: true });
+  const tokens = await ensurePki(layout);
+  return { config, layout, tokens, ca: await readFile(layout.caCert, 'utf8'), argocd, say };
 }
 
 /** What every part's command line and probe need: the layout, PKI, CA and the pinned Argo CD release. */
@@ -161,10 +176,44 @@ export async function partContext(config: SandboxConfig, say: Progress): Promise
   const argocd = await argoCdRelease(config).catch((err: unknown) => {
     throw new SandboxError(message(err));
   });
-  const layout = sandboxLayout(config);
-  await mkdir(layout.stateDir, { recursive: true });
-  const tokens = await ensurePki(layout);
-  return { config, layout, tokens, ca: await readFile(layout.caCert, 'utf8'), argocd, say };
+  return contextOf(config, argocd, say);
+}
+
+/** The context of a cluster's parts: the hub's own, or the extra cluster's, whose progress lines name it. */
+function clusterContext(hub: PartContext, cluster: SandboxCluster): Promise<PartContext> {
+  if (cluster.index === 0) return Promise.resolve(hub);
+  return contextOf(cluster.config, hub.argocd, (line) => hub.say(clusterPartName(cluster, line)));
+}
+
+/** Whether any part of these clusters runs (the hub's: any of its parts). */
+async function anyPartRunning(clusters: SandboxCluster[]): Promise<boolean> {
+  for (const cluster of clusters) {
+    const layout = sandboxLayout(cluster.config);
+    for (const part of cluster.index === 0 ? sandboxParts : clusterParts) {
+      const record = await readPidRecord(layout, part.name);
+      if (record && isRunning(record)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The clusters this up runs: the ones asked for, else the recorded ones, else one. A running sandbox keeps
+ * its clusters: another list needs a `down` first (each cluster's state stays for when it is named again).
+ */
+async function upClusters(config: SandboxConfig, layout: SandboxLayout): Promise<string[]> {
+  const record = await readRecord(layout);
+  const recorded = record && (record.clusters ?? defaultClusters);
+  const clusters = config.clusters ?? recorded ?? defaultClusters;
+  if (recorded && clusters.join(',') !== recorded.join(',')) {
+    const running = await anyPartRunning(sandboxClusters({ ...config, ports: { ...config.ports, ...record.ports } }, recorded));
+    if (running)
+      throw new SandboxError(
+        `the sandbox in ${layout.stateDir} runs the clusters ${recorded.join(',')}; ${clusters.join(',')} needs it stopped first: ` +
+          `\`baton sandbox down\`, then \`baton sandbox up --clusters ${clusters.join(',')}\` (each cluster's state is kept)`,
+      );
+  }
+  return clusters;
 }
 
 /**
@@ -193,20 +242,31 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   const missing = missingBinaries(config);
   if (missing.length) throw new SandboxError(missing.join('\n'));
   const mode = await upMode(config, sandboxLayout(config));
-  const context = await partContext({ ...config, argocdMode: mode }, say);
-  const { layout, tokens } = context;
-  await writeKubeconfigs(layout, `https://${config.host}:${config.ports.apiserver}`, tokens);
+  const names = await upClusters(config, sandboxLayout(config));
+  const context = await partContext({ ...config, argocdMode: mode, clusters: names }, say);
+  const { layout } = context;
+  const clusters = sandboxClusters(context.config, names);
+  const contexts = await Promise.all(clusters.map((cluster) => clusterContext(context, cluster)));
+  for (const { config: own, layout: where, tokens } of contexts)
+    await writeKubeconfigs(where, `https://${own.host}:${own.ports.apiserver}`, tokens);
   if (mode === 'bootstrap')
     say('Argo CD mode bootstrap: the cluster gets no Argo CD objects from the sandbox; Argo CD runs once bootstrap installs it');
+  if (clusters.length > 1)
+    say(`${clusters.length} clusters: ${names[0]} (the hub, in-cluster to Argo CD), ${names.slice(1).join(', ')} (own control planes)`);
 
-  const outcomes = await ensureParts(context, mode, say);
-  await ensureFakeNodes(layout.kubeconfig, config.nodeCount);
-  const nodesMs = await waitUntil(
-    `${config.nodeCount} kwok nodes`,
-    () => expectFakeNodesReady(layout.kubeconfig, config.nodeCount),
-    config.readyTimeoutMs,
+  // The hub's parts (in this Argo CD mode; parts the supervisor starts are not waited for) and each extra cluster's control plane.
+  const hubParts = sandboxParts.filter((part) => startedBy(part, mode) === 'up');
+  const ownParts = clusterParts.filter((part) => startedBy(part, mode) === 'up');
+  const outcomes = new Map(
+    expectAllFulfilled(
+      await Promise.allSettled(
+        clusters.map((cluster, index) => ensureParts(contexts[index] ?? context, cluster, index === 0 ? hubParts : ownParts)),
+      ),
+    ).flatMap((byPart) => [...byPart]),
   );
-  say(`${config.nodeCount} kwok nodes Ready (${seconds(nodesMs)})`);
+  expectAllFulfilled(
+    await Promise.allSettled(clusters.map((cluster, index) => ensureReadyNodes(contexts[index] ?? context, cluster, say))),
+  );
 
   const elapsed = Date.now() - began;
   const cold = [...outcomes.values()].every((outcome) => outcome === 'started');
@@ -214,6 +274,7 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
   await writeRecord(layout, {
     ports: config.ports,
     argocdMode: mode,
+    clusters: names,
     coldStartSeconds: cold ? Math.round(elapsed / 100) / 10 : (previous?.coldStartSeconds ?? null),
     upAt: new Date().toISOString(),
   });
@@ -222,6 +283,17 @@ export async function sandboxUp(config: SandboxConfig, progress: Progress = () =
     `sandbox ready in ${seconds(elapsed)}${cold ? ' (cold start)' : ` (${reused} of ${outcomes.size} parts reused)`}; kubeconfig: ${layout.kubeconfig}`,
   );
   return sandboxStatus(config);
+}
+
+/** Creates a cluster's fake nodes and waits until they are Ready. */
+async function ensureReadyNodes({ config, layout }: PartContext, cluster: SandboxCluster, say: Progress): Promise<void> {
+  await ensureFakeNodes(layout.kubeconfig, config.nodeCount);
+  const nodesMs = await waitUntil(
+    `${config.nodeCount} kwok nodes`,
+    () => expectFakeNodesReady(layout.kubeconfig, config.nodeCount),
+    config.readyTimeoutMs,
+  );
+  say(`${cluster.index ? `${cluster.name}: ` : ''}${config.nodeCount} kwok nodes Ready (${seconds(nodesMs)})`);
 }
 
 /** Where the sandbox's programs come from: .tools/bin and the Debian programs some parts run. */
@@ -246,6 +318,10 @@ export async function sandboxDown(baseConfig: SandboxConfig, progress: Progress 
     .map((file) => file.slice(0, -'.pid'.length));
   const companions = recorded.filter((name) => !partNamed(name));
   const stopped = await stopRecorded(layout, [...companions, ...[...sandboxParts].reverse().map((part) => part.name)], say);
+  for (const cluster of sandboxClusters(config, config.clusters).slice(1)) {
+    const names = [...clusterParts].reverse().map((part) => part.name);
+    stopped.push(...(await stopRecorded(sandboxLayout(cluster.config), names, (line) => say(clusterPartName(cluster, line)))));
+  }
   for (const stray of processesMentioning(sandboxCommands(config), `${layout.stateDir}/`)) {
     stopped.push(await stopOne(`stray ${stray.command}`, { ...stray, startedAt: '' }, say));
   }
@@ -271,7 +347,7 @@ export async function stopRecorded(layout: SandboxLayout, names: string[], say: 
 }
 
 /**
- * Cluster loss, on purpose: stops every part but Temporal, deletes etcd's data and starts the parts
+ * Cluster loss of the hub, on purpose (extra clusters keep running): stops every part but Temporal, deletes etcd's data and starts the parts
  * again, so the cluster comes back empty (but for the fake nodes and, in the preinstalled mode, the
  * sandbox's Argo CD) while Temporal keeps every run's history. The config may name a new Argo CD mode.
  * Companions such as the worker keep running.

@@ -1,26 +1,40 @@
 import { readFile } from 'node:fs/promises';
 import { argoCdAdmin, argoCdUrl } from './argocd.js';
 import { chartRepositoryUrl } from './chartRegistry.js';
+import { clusterPartName, sandboxClusters, type SandboxCluster } from './clusters.js';
 import type { SandboxConfig } from './config.js';
 import { gitBranch, headRevision, repoUrl } from './gitRepo.js';
 import { sandboxLayout, type SandboxLayout } from './layout.js';
 import type { ArgoCdMode } from './config.js';
-import { sandboxParts, startedBy, type PartName, type PartStarter } from './parts/index.js';
+import { clusterParts, sandboxParts, startedBy, type PartName, type PartStarter, type SandboxPart } from './parts/index.js';
 import { readPidRecord, isRunning, logFilePath, residentMiB } from './processes.js';
 import { httpGet } from './probe.js';
 import { readRecord, recordedConfig } from './record.js';
 import { readSupervisorReport, type SupervisorReport } from './supervisorReport.js';
 
 export interface PartStatus {
-  name: PartName;
+  /** An extra cluster's parts are `<cluster>/<part>`. */
+  name: PartName | `${string}/${PartName}`;
   /** The pid the part was started with; null when it was never started (or `down` stopped it). */
   pid: number | null;
   running: boolean;
-  /** up, or the Argo CD supervisor (bootstrap mode: the part runs only while bootstrap's install is in the cluster). */
+  /** up, or a supervisor: Argo CD's (bootstrap mode) or Argo Rollouts', which run a part only while bootstrap's install is in the cluster. */
   startedBy: Exclude<PartStarter, 'nobody'>;
   rssMiB: number | null;
   endpoint: string;
   log: string;
+}
+
+/** One cluster of the sandbox: the hub first. */
+export interface ClusterStatus {
+  name: string;
+  /** What Argo CD and the workers call it: in-cluster for the hub, else its name. */
+  argocdName: string;
+  /** Its administrator's kubeconfig. */
+  kubeconfig: string;
+  apiserver: string;
+  /** Every part of its control plane runs and its API server answers. */
+  healthy: boolean;
 }
 
 export interface SandboxStatus {
@@ -44,14 +58,19 @@ export interface SandboxStatus {
   registry: { url: string; repoURL: string };
   /** The stack sources Argo CD reads; revision is the branch's head (null before the first up). */
   git: { url: string; path: string; branch: string; revision: string | null };
+  /** Every cluster, the hub first (the sandbox's own kubeconfig and kubernetes above are the hub's). */
+  clusters: ClusterStatus[];
+  /** The hub's parts, then each extra cluster's. */
   parts: PartStatus[];
   /** Every part `up` starts runs (in bootstrap mode the supervised Argo CD parts may wait for bootstrap). */
   running: boolean;
   coldStartSeconds: number | null;
 }
 
-async function partStatuses(config: SandboxConfig, layout: SandboxLayout, mode: ArgoCdMode): Promise<PartStatus[]> {
-  const parts = sandboxParts.flatMap((part) => {
+async function partStatuses(cluster: SandboxCluster, mode: ArgoCdMode): Promise<PartStatus[]> {
+  const { config } = cluster;
+  const layout = sandboxLayout(config);
+  const parts = (cluster.index === 0 ? sandboxParts : clusterParts).flatMap((part: SandboxPart) => {
     const starter = startedBy(part, mode);
     return starter === 'nobody' ? [] : [{ part, starter }];
   });
@@ -60,7 +79,7 @@ async function partStatuses(config: SandboxConfig, layout: SandboxLayout, mode: 
       const record = await readPidRecord(layout, part.name);
       const running = record !== undefined && isRunning(record);
       return {
-        name: part.name,
+        name: clusterPartName(cluster, part.name) as PartStatus['name'],
         pid: record?.pid ?? null,
         running,
         startedBy: starter,
@@ -81,6 +100,28 @@ async function kubernetesVersion(server: string, layout: SandboxLayout): Promise
   } catch {
     return null;
   }
+}
+
+/** A cluster's place and health, with its API server's version (null when it does not answer). */
+async function clusterStatus(cluster: SandboxCluster, parts: PartStatus[]): Promise<ClusterStatus & { version: string | null }> {
+  const { config } = cluster;
+  const layout = sandboxLayout(config);
+  const apiserver = `https://${config.host}:${config.ports.apiserver}`;
+  const controlPlane = parts.filter(
+    (part) => part.startedBy === 'up' && clusterParts.some(({ name }) => part.name === clusterPartName(cluster, name)),
+  );
+  const running = controlPlane.every((part) => part.running);
+  const version = controlPlane.some((part) => part.name === clusterPartName(cluster, 'kube-apiserver') && part.running)
+    ? await kubernetesVersion(apiserver, layout)
+    : null;
+  return {
+    name: cluster.name,
+    argocdName: cluster.argocdName,
+    kubeconfig: layout.kubeconfig,
+    apiserver,
+    healthy: running && version !== null,
+    version,
+  };
 }
 
 /** Argo CD's own version (GET /api/version), or null when it does not answer. */
@@ -112,14 +153,17 @@ export async function runningTemporal(baseConfig: SandboxConfig): Promise<Sandbo
 export async function sandboxStatus(baseConfig: SandboxConfig): Promise<SandboxStatus> {
   const layout = sandboxLayout(baseConfig);
   const config = await recordedConfig(baseConfig, layout);
-  const parts = await partStatuses(config, layout, config.argocdMode);
+  const clusters = sandboxClusters(config, config.clusters);
+  const partsByCluster = await Promise.all(clusters.map((cluster) => partStatuses(cluster, config.argocdMode)));
+  const parts = partsByCluster.flat();
   const supervisor = config.argocdMode === 'bootstrap' ? await readSupervisorReport(layout) : undefined;
+  const clusterStatuses = await Promise.all(clusters.map((cluster, index) => clusterStatus(cluster, partsByCluster[index] ?? [])));
   const server = `https://${config.host}:${config.ports.apiserver}`;
-  const apiserverRunning = parts.some((part) => part.name === 'kube-apiserver' && part.running);
   return {
     stateDir: layout.stateDir,
     kubeconfig: layout.kubeconfig,
-    kubernetes: { server, version: apiserverRunning ? await kubernetesVersion(server, layout) : null },
+    kubernetes: { server, version: clusterStatuses[0]?.version ?? null },
+    clusters: clusterStatuses.map(({ version: _, ...cluster }) => cluster),
     temporal: temporalEndpoints(config),
     argocd: {
       mode: config.argocdMode,

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { SandboxLayout } from './layout.js';
 
-/** What the Argo CD supervisor last found and did, for `baton sandbox status`. */
+/** What a supervisor (Argo CD's, or Argo Rollouts') last found and did, for `baton sandbox status`. */
 export interface SupervisorReport {
   pid: number;
   /** waiting: bootstrap has not installed Argo CD (or teardown removed it); running: the processes run. */
@@ -20,16 +20,23 @@ function alive(pid: number): boolean {
 }
 
 /** The report of a supervisor that still runs; undefined otherwise. */
-export async function readSupervisorReport(layout: SandboxLayout): Promise<SupervisorReport | undefined> {
+export async function readSupervisorReport(
+  layout: SandboxLayout,
+  file = layout.argocdSupervisorReport,
+): Promise<SupervisorReport | undefined> {
   try {
-    const report = JSON.parse(await readFile(layout.argocdSupervisorReport, 'utf8')) as SupervisorReport;
+    const report = JSON.parse(await readFile(file, 'utf8')) as SupervisorReport;
     return alive(report.pid) ? report : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function writeSupervisorReport(layout: SandboxLayout, report: Omit<SupervisorReport, 'pid' | 'at'>): Promise<void> {
+export async function writeSupervisorReport(
+  layout: SandboxLayout,
+  report: Omit<SupervisorReport, 'pid' | 'at'>,
+  file = layout.argocdSupervisorReport,
+): Promise<void> {
   const full: SupervisorReport = { pid: process.pid, ...report, at: new Date().toISOString() };
-  await writeFile(layout.argocdSupervisorReport, `${JSON.stringify(full, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify(full, null, 2)}\n`);
 }

@@ -16,3 +16,8 @@ export function bootstrapWorkflowId(platform: string, environment: string): stri
 export function applicationName(platform: string, environment: string, stack: string): string {
   return `${platform}-${environment}-${stack}`;
 }
+
+/** The AppProject of one environment of a platform: its destinations allow only that environment's cluster. */
+export function appProjectName(platform: string, environment: string): string {
+  return `${platform}-${environment}`;
+}

@@ -1,5 +1,6 @@
 import type { ApplicationSource, StackSourceSpec, StackSources } from './applicationSource.js';
 import { overriddenStack } from './environmentOverrides.js';
+import { resolveEnvironment } from './environments.js';
 import { defaultSyncPolicy, type PlatformSpec, type RetryPolicySpec, type StackSpec } from './schema.js';
 
 /** A stack with every default applied: what deployStack receives. */
@@ -17,14 +18,18 @@ export const builtinRetry = { maximumAttempts: 3, initialInterval: '5s', backoff
 
 export type PlatformSource = PlatformSpec['spec']['source'];
 
-/** The stacks as `environment` deploys them: its overrides merged into their sources (none when it is not given or has none). */
+/**
+ * The stacks as `environment` deploys them: its overrides merged into their sources and its namespaceSuffix
+ * on their namespaces (neither when it is not given or declares none).
+ */
 export function resolveStacks(spec: PlatformSpec, environment?: string): ResolvedStack[] {
   const defaults = spec.spec.defaults;
   const overrides = spec.spec.environments.find((e) => e.name === environment)?.stacks ?? {};
+  const suffix = environment === undefined ? '' : resolveEnvironment(spec, environment).namespaceSuffix;
   return spec.spec.stacks.map((stack) => ({
     name: stack.name,
     ...stackSources(overriddenStack(stack, overrides[stack.name]), spec.spec.source),
-    namespace: stack.namespace ?? stack.name,
+    namespace: `${stack.namespace ?? stack.name}${suffix}`,
     dependsOn: stack.dependsOn,
     healthTimeout: stack.healthTimeout ?? defaults.healthTimeout,
     retry: { ...builtinRetry, ...defaults.retry, ...stack.retry },

@@ -83,12 +83,56 @@ export const sourceSchema = z
   })
   .strict();
 
+/** The name Argo CD gives the cluster it runs in (the hub). */
+export const inClusterName = 'in-cluster';
+
+/** Who must approve a promotion, how many of them, and for how long the request stays open. */
+export const approvalPolicySchema = z
+  .object({
+    required: z.number().int().min(1, 'must be at least 1').describe('distinct approvals the promotion needs'),
+    from: z.array(z.string().min(1, 'must not be empty')).min(1, 'must list at least one approver').describe('the allowed approvers'),
+    expiresAfter: duration.default('24h').describe('an approval window that closes unmet rejects the promotion'),
+    separateFromRequester: z.boolean().default(false).describe('the requester may not approve their own promotion'),
+  })
+  .strict();
+
+/** The Argo Rollouts AnalysisTemplates a promotion runs once the environment is healthy at the new freight. */
+export const verificationPolicySchema = z
+  .object({
+    analysisTemplates: z.array(z.string().min(1, 'must not be empty')).min(1, 'must list at least one AnalysisTemplate'),
+    args: z.record(z.string(), z.string()).default({}).describe('arguments of the AnalysisRun, besides freight, revision and environment'),
+    namespace: dnsLabel.optional().describe("where the templates are; default: the namespace of the platform's stacks that has them all"),
+  })
+  .strict();
+
+/** How freight reaches an environment: automatically or on request, from which upstream environments, behind which gates. */
+export const promotionSchema = z
+  .object({
+    auto: z.boolean().default(false).describe('promote new freight without a request once the gates pass'),
+    from: z.array(z.string()).default([]).describe('upstream environments; none: freight comes straight from the warehouse'),
+    verifiedIn: z.array(z.string()).default([]).describe('environments (among from) where the freight must have passed verification'),
+    soak: duration.optional().describe('how long the freight must have run healthy in every upstream environment'),
+    approvals: approvalPolicySchema.optional(),
+    verification: verificationPolicySchema.optional(),
+  })
+  .strict();
+
+export type PromotionPolicy = z.infer<typeof promotionSchema>;
+export type PromotionPolicyInput = z.input<typeof promotionSchema>;
+
 /** An environment the platform may be deployed to; `baton deploy --env` accepts only these when any are declared. */
 export const environmentSchema = z
   .object({
     name: dnsLabel,
-    // Reserved for promotion's approvals, which are not built yet: a file that sets it true is refused (unbuiltIssues).
-    requiresApproval: z.boolean().optional().describe('reserved for promotion approvals, not built yet: only false is accepted'),
+    cluster: dnsLabel
+      .default(inClusterName)
+      .describe(`the cluster registered in Argo CD that this environment deploys to; ${inClusterName}: the cluster Argo CD runs in`),
+    namespaceSuffix: z
+      .string()
+      .regex(/^-?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and "-", such as "-dev"')
+      .optional()
+      .describe("appended to every stack's namespace in this environment, such as -dev"),
+    promotion: promotionSchema.optional().describe('how freight reaches this environment: from where, behind which gates'),
     stacks: z
       .record(z.string(), stackOverrideSchema)
       .optional()

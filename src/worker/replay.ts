@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { currentWorkflowCode } from './workflowsPath.js';
+import { configuredDataConverter } from '../codec/dataConverter.js';
+import { workflowCodeFor } from './workflowsPath.js';
 
 export interface ReplayOutcome {
   name: string;
@@ -30,8 +31,13 @@ export async function readHistoryFile(file: string): Promise<NamedHistory> {
 export async function replayHistories(histories: NamedHistory[], workflowsPath?: string): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
   const named = histories.map((h, i) => ({ workflowId: `replay-${i}`, history: h.history }));
+  const dataConverter = configuredDataConverter();
   const results = Worker.runReplayHistories(
-    { ...(workflowsPath ? { workflowsPath } : currentWorkflowCode), replayName: 'baton-replay' },
+    {
+      ...(workflowsPath ? { workflowsPath } : workflowCodeFor(dataConverter)),
+      ...(dataConverter ? { dataConverter } : {}),
+      replayName: 'baton-replay',
+    },
     named,
   );
   for await (const result of results) {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { AnsibleSettings } from '../activities/ansible/index.js';
 import type { ArgoCdSettings } from '../activities/argocd/index.js';
-import type { ClusterSettings } from '../activities/cluster/index.js';
+import type { ClusterZoneSettings } from '../activities/cluster/index.js';
+import { clusterAutomationKubeconfig } from '../activities/clusters.js';
+import { dnsLabel, inClusterName } from '../spec/schema.js';
 import { servedQueues, type ServedQueue } from './servedQueues.js';
 
 const nonEmpty = z.string().min(1);
@@ -14,8 +16,23 @@ const nonEmpty = z.string().min(1);
 export const workerSettingsSchema = z
   .object({
     taskQueuePrefix: z.string().regex(/^[a-z0-9][-a-z0-9]*$/, 'must be lower-case letters, digits and "-"'),
-    serve: z.array(z.enum(servedQueues)).min(1, 'name at least one of workflows, cluster, ansible, argocd'),
+    serve: z.array(z.enum(servedQueues)).min(1, `name at least one of ${servedQueues.join(', ')}`),
+    /** The hub: the cluster Argo CD runs in, `in-cluster` to Argo CD and to the environments. */
     kubeconfig: nonEmpty.optional(),
+    /** The other clusters environments deploy to, by the name they are registered under in Argo CD. */
+    clusters: z
+      .record(z.string(), z.object({ kubeconfig: nonEmpty }).strict())
+      // Checked here rather than as the record's key schema, which would say only "Invalid key in record".
+      .superRefine((clusters, ctx) => {
+        for (const name of Object.keys(clusters)) {
+          const message =
+            name === inClusterName
+              ? 'is the hub, whose kubeconfig is --kubeconfig (BATON_KUBECONFIG); give --cluster only the other clusters'
+              : dnsLabel.safeParse(name).error?.issues[0]?.message;
+          if (message) ctx.addIssue({ code: 'custom', path: [name], message });
+        }
+      })
+      .optional(),
     /** Written by rotation (ansible zone), read by the cluster zone instead of kubeconfig once it exists. */
     automationKubeconfig: nonEmpty.optional(),
     argocd: z
@@ -42,6 +59,12 @@ export const workerSettingsSchema = z
     needs('cluster', settings.kubeconfig, 'a kubeconfig (--kubeconfig or BATON_KUBECONFIG)');
     needs('ansible', settings.kubeconfig, 'a kubeconfig (--kubeconfig or BATON_KUBECONFIG)');
     needs('ansible', settings.argocdManifestsDir, "Argo CD's manifests (--argocd-manifests or BATON_ARGOCD_MANIFESTS)");
+    needs('promotion', settings.kubeconfig, 'a kubeconfig (--kubeconfig or BATON_KUBECONFIG)');
+    needs(
+      'promotion',
+      settings.argocd,
+      "Argo CD's URL and credentials (--argocd-url with --argocd-token-file, or --argocd-username and --argocd-password-file)",
+    );
     needs(
       'argocd',
       settings.argocd,
@@ -51,10 +74,17 @@ export const workerSettingsSchema = z
 
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
 
-export function clusterSettings(settings: WorkerSettings): ClusterSettings {
+/** Each cluster's kubeconfig, and where rotation writes its automation kubeconfig (beside the hub's). */
+export function clusterSettings(settings: WorkerSettings): ClusterZoneSettings {
+  const { automationKubeconfig } = settings;
+  const spokes = Object.entries(settings.clusters ?? {}).map(([name, { kubeconfig }]) => [
+    name,
+    { kubeconfig, ...(automationKubeconfig ? { automationKubeconfig: clusterAutomationKubeconfig(automationKubeconfig, name) } : {}) },
+  ]);
   return {
     ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}),
-    ...(settings.automationKubeconfig ? { automationKubeconfig: settings.automationKubeconfig } : {}),
+    ...(automationKubeconfig ? { automationKubeconfig } : {}),
+    ...(spokes.length > 0 ? { clusters: Object.fromEntries(spokes) } : {}),
   };
 }
 
@@ -74,5 +104,6 @@ export function ansibleSettings(settings: WorkerSettings): AnsibleSettings | und
     ...(passwordFile ? { argocdAdminPasswordFile: passwordFile } : {}),
     ...(argocd?.tokenFile ? { argocdTokenFile: argocd.tokenFile } : {}),
     ...(settings.automationKubeconfig ? { automationKubeconfigFile: settings.automationKubeconfig } : {}),
+    ...(settings.clusters ? { clusters: settings.clusters } : {}),
   };
 }

@@ -1,6 +1,7 @@
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../workflows/taskQueues.js';
-import { currentWorkflowCode } from './workflowsPath.js';
+import { workflowCodeFor } from './workflowsPath.js';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -13,6 +14,8 @@ export interface WorkerSetOptions {
   /** A bundle made before (tests share one); by default that of `npm run build`, or the sources bundled now. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /** The codec's (configuredDataConverter), when keys are configured. */
+  dataConverter?: DataConverter;
 }
 
 /** One Worker per task queue: the workflow queue and each served trust zone's activity queue. */
@@ -21,6 +24,7 @@ export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]
     connection: options.connection,
     namespace: options.namespace,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   };
   const workers: Worker[] = [];
   if (options.workflows) {
@@ -28,7 +32,7 @@ export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]
       await Worker.create({
         ...common,
         taskQueue: workflowTaskQueue(options.taskQueuePrefix),
-        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : currentWorkflowCode),
+        ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowCodeFor(options.dataConverter)),
       }),
     );
   }

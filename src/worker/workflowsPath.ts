@@ -1,5 +1,6 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 
 const here = fileURLToPath(import.meta.url);
 
@@ -17,3 +18,11 @@ export const workflowBundlePath = join(dirname(here), '../workflow-bundle.js');
  * production sample of samples-typescript loads it (no webpack at start); from the sources, bundled then.
  */
 export const currentWorkflowCode = compiled ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath };
+
+/**
+ * The workflow code for a data converter: a failure converter of its own runs inside the workflow code too, so
+ * then the code is bundled at start with it (the bundle `npm run build` made has the SDK's).
+ */
+export function workflowCodeFor(dataConverter: DataConverter | undefined) {
+  return dataConverter?.failureConverterPath ? { workflowsPath } : currentWorkflowCode;
+}

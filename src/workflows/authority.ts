@@ -1,14 +1,19 @@
-import type { Concern, Holder, LedgerEntry, LifecycleState } from './state.js';
+import { z } from 'zod';
+import { concernSchema, holderSchema, type Holder, type LedgerEntry, type LifecycleState } from './state.js';
 
-export interface HandoffRequest {
-  concern: Concern;
-  from: Holder;
-  to: Holder;
-  /** The workflow id (or identity) of whoever sends the handoff. */
-  sender: string;
-  reason: string;
-  credentialsRef?: string;
-}
+/** A handoff as its sender signals it. */
+export const handoffRequestSchema = z
+  .object({
+    concern: concernSchema,
+    from: holderSchema,
+    to: holderSchema,
+    /** The workflow id (or identity) of whoever sends the handoff. */
+    sender: z.string(),
+    reason: z.string(),
+    credentialsRef: z.string().optional(),
+  })
+  .strict();
+export type HandoffRequest = z.infer<typeof handoffRequestSchema>;
 
 /** The only transfers there are, in lifecycle order (docs/architecture.md#authority). */
 const allowedTransfers: readonly (readonly [Holder, Holder])[] = [
@@ -16,6 +21,8 @@ const allowedTransfers: readonly (readonly [Holder, Holder])[] = [
   ['bootstrap', 'orchestration'],
   ['orchestration', 'deployment'],
   ['deployment', 'orchestration'],
+  ['deployment', 'promotion'],
+  ['promotion', 'deployment'],
   ['orchestration', 'bootstrap'],
   ['bootstrap', 'external'],
 ];
@@ -24,7 +31,9 @@ const allowedTransfers: readonly (readonly [Holder, Holder])[] = [
 export function handoffRejection(state: LifecycleState, request: HandoffRequest): string | null {
   const holder = state.authority[request.concern];
   if (holder !== request.from) return `${request.from} does not hold ${request.concern} authority (${holder} does)`;
-  const expectedSender = state.holderIds[request.from];
+  // A promotion takes the platform from Argo CD once the run has accepted its beginPromotion, which names it first.
+  const expectedSender =
+    request.to === 'promotion' ? (state.holderIds.promotion ?? 'an accepted beginPromotion') : state.holderIds[request.from];
   if (expectedSender !== undefined && expectedSender !== request.sender) {
     return `sender "${request.sender}" does not speak for ${request.from} (only "${expectedSender}" does)`;
   }

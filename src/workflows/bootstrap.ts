@@ -1,5 +1,6 @@
 import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, PlaybookSummary } from '../activities/interfaces.js';
+import { inClusterName } from '../spec/schema.js';
 import type { HandoffRequest } from './authority.js';
 import { runOnce, zoneActivityOptions } from './activityOptions.js';
 import { authorityHandoffSignal } from './definitions.js';
@@ -9,6 +10,8 @@ import type { Timeouts } from './input.js';
 export interface BootstrapInput {
   platform: string;
   environment: string;
+  /** The environment's cluster as Argo CD names it; absent (runs started before) the hub, in-cluster. */
+  cluster?: string;
   mode: 'install' | 'teardown';
   features: Record<string, boolean>;
   /** The platform repository: the root Application's source. */
@@ -18,6 +21,9 @@ export interface BootstrapInput {
   taskQueuePrefix: string;
   timeouts: Timeouts;
 }
+
+/** The `baton.dev/part` of the hub's Argo CD install and what comes with it (ansible/group_vars/all.yml). */
+const argoCdPart = 'argocd';
 
 export interface BootstrapResult {
   playbooks: PlaybookSummary[];
@@ -32,16 +38,22 @@ export interface BootstrapResult {
  */
 export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
   const { taskQueuePrefix, timeouts } = input;
+  const cluster = input.cluster ?? inClusterName;
+  /** Activities take the cluster only for a spoke: an absent one is the hub, as in runs recorded before. */
+  const onCluster = (name: string) => (name === inClusterName ? {} : { cluster: name });
   const ansible = proxyActivities<AnsibleActivities>(zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, runOnce));
   const playbook = (name: 'bootstrap' | 'rotate-credentials' | 'teardown') =>
-    ansible.runPlaybook({
-      playbook: name,
-      platform: input.platform,
-      environment: input.environment,
-      features: input.features,
-      source: input.source,
-      sourceRepos: input.sourceRepos,
-    });
+    ansible.runPlaybook.executeWithOptions({ summary: `playbook ${name} on ${cluster}` }, [
+      {
+        playbook: name,
+        platform: input.platform,
+        environment: input.environment,
+        features: input.features,
+        ...onCluster(cluster),
+        source: input.source,
+        sourceRepos: input.sourceRepos,
+      },
+    ]);
 
   const parent = workflowInfo().parent;
   if (!parent)
@@ -58,10 +70,21 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
 
   if (input.mode === 'teardown') {
     const removed = await playbook('teardown');
-    const cluster = proxyActivities<ClusterActivities>(
+    const clusterZone = proxyActivities<ClusterActivities>(
       zoneActivityOptions(taskQueuePrefix, 'cluster', timeouts, timeouts.orphanCheck, runOnce),
     );
-    const orphans = await cluster.findOrphans({ platform: input.platform });
+    // The hub's Argo CD install stays when another environment uses it; a spoke's environment also left
+    // objects in the hub (its registration, AppProject, root Application), which must be gone too.
+    const except = removed.keptArgoCd ? { exceptPart: argoCdPart } : {};
+    const orphans = await clusterZone.findOrphans.executeWithOptions({ summary: `find objects left on ${cluster}` }, [
+      { platform: input.platform, environment: input.environment, ...onCluster(cluster), ...except },
+    ]);
+    if (cluster !== inClusterName)
+      orphans.push(
+        ...(await clusterZone.findOrphans.executeWithOptions({ summary: `find objects left on ${inClusterName}` }, [
+          { platform: input.platform, environment: input.environment },
+        ])),
+      );
     if (orphans.length > 0) {
       const listed = orphans.map((o) => `  - ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`).join('\n');
       throw ApplicationFailure.nonRetryable(
@@ -77,7 +100,9 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
   const argocd = proxyActivities<ArgoCdActivities>(
     zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, timeouts.argoCdOperational, { maximumAttempts: 3 }),
   );
-  const { version } = await argocd.awaitArgoCdOperational({ credentialsRef: installed.credentialsRef });
+  const { version } = await argocd.awaitArgoCdOperational.executeWithOptions({ summary: 'wait for Argo CD to be operational' }, [
+    { credentialsRef: installed.credentialsRef },
+  ]);
   const rotated = await playbook('rotate-credentials');
   const credentialsRef = rotated.credentialsRef ?? installed.credentialsRef;
 

@@ -19,6 +19,8 @@ export const failureTypes = {
   // The ansible zone
   playbookFailed: 'PlaybookFailed',
   playbookError: 'PlaybookError',
+  // The cluster and ansible zones: a cluster the worker was not given
+  unknownCluster: 'UnknownCluster',
   // The cluster zone
   invalidManifest: 'InvalidManifest',
   manifestRejected: 'ManifestRejected',
@@ -42,6 +44,12 @@ export const failureTypes = {
   applicationFailed: 'ApplicationFailed',
   applicationNotHealthy: 'ApplicationNotHealthy',
   sourceUnreachable: 'SourceUnreachable',
+  // Promotions: a request or gate the promotion cannot pass, an approver's no, a window that closed, a failed check
+  promotionRefused: 'PromotionRefused',
+  promotionRejected: 'PromotionRejected',
+  approvalExpired: 'ApprovalExpired',
+  verificationFailed: 'VerificationFailed',
+  rolloutAborted: 'RolloutAborted',
 } as const;
 
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];

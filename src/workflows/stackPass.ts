@@ -19,11 +19,12 @@ const retriedOnResume: ReadonlySet<StackStatus> = new Set(['failed', 'blocked'])
 /**
  * Phases 2 and 4: runs the stacks in one direction (deploy along the graph, delete against it) until
  * every one is done; after a failure waits for resume and tries the failed and blocked stacks again.
+ * `within` limits the pass to those stacks (a change's removals), the others counting as done.
  * False when the run is aborted or, while waiting, torn down.
  */
-export async function untilStacksDone(run: PlatformRun, action: StackAction): Promise<boolean> {
+export async function untilStacksDone(run: PlatformRun, action: StackAction, within?: ReadonlySet<string>): Promise<boolean> {
   for (;;) {
-    const outcome = await runPass(run, action);
+    const outcome = await runPass(run, action, within);
     if (outcome === 'completed') return true;
     if (outcome === 'aborted') return false;
     const failed = run.state.stacks.filter((s) => s.status === 'failed').map((s) => s.name);
@@ -39,11 +40,11 @@ export async function untilStacksDone(run: PlatformRun, action: StackAction): Pr
 }
 
 /** One pass: a child workflow per stack, started when the scheduler says; an abort cancels the running ones. */
-async function runPass(run: PlatformRun, action: StackAction): Promise<PassOutcome> {
+async function runPass(run: PlatformRun, action: StackAction, within: ReadonlySet<string> | undefined): Promise<PassOutcome> {
   const { running, done } = statusOf[action];
   const graph = action === 'deploy' ? run.graph : reverseGraph(run.graph);
   const { maxParallelStacks, failurePolicy } = run.spec.spec.defaults;
-  const scheduler = new StackScheduler(graph, (name) => run.stack(name).status === done, {
+  const scheduler = new StackScheduler(graph, (name) => within?.has(name) === false || run.stack(name).status === done, {
     maxParallel: maxParallelStacks,
     failFast: failurePolicy === 'failFast',
   });
@@ -56,11 +57,12 @@ async function runPass(run: PlatformRun, action: StackAction): Promise<PassOutco
     s.startedAt = now();
     s.message = null;
     const { platform, environment, settings } = run;
-    const target = { platform, environment, stack: run.resolved(name) };
+    const target = { platform, environment, cluster: run.cluster, stack: run.resolved(name) };
     try {
       await scope.run(() =>
         executeChild(deployStack, {
           workflowId: stackWorkflowId(platform, environment, name),
+          staticSummary: `${action} stack ${name}`,
           args: [{ target, action, taskQueuePrefix: settings.taskQueuePrefix, timeouts: settings.timeouts }],
         }),
       );

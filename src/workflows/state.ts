@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { deployedFreightSchema, verifiedFreightSchema } from '../promotion/freight.js';
+import { specChangePlanSchema } from '../spec/specChange.js';
 
 export const phaseNames = ['pre-bootstrap', 'bootstrap', 'orchestration', 'steady-state', 'teardown'] as const;
 export const phaseSchema = z.object({ number: z.number().int().min(0).max(4), name: z.enum(phaseNames) });
@@ -30,7 +32,7 @@ export const stackStateSchema = z.object({
 });
 export type StackState = z.infer<typeof stackStateSchema>;
 
-export const holderSchema = z.enum(['external', 'bootstrap', 'orchestration', 'deployment']);
+export const holderSchema = z.enum(['external', 'bootstrap', 'orchestration', 'deployment', 'promotion']);
 export type Holder = z.infer<typeof holderSchema>;
 
 export const concernSchema = z.enum(['platform']);
@@ -62,6 +64,27 @@ export type SteadyStateEvent = z.infer<typeof steadyStateEventSchema>;
 /** How many steady-state events the state keeps: the most recent ones. */
 export const steadyStateEventLimit = 50;
 
+/** A day-2 change (an accepted applySpec): who asked, what it does, and how far it got. */
+export const specChangeSchema = z.object({
+  requestedBy: z.string().optional(),
+  reason: z.string().optional(),
+  plan: specChangePlanSchema,
+  /** `failed`: a stack of the change failed and the run waits for resume in phase 2. */
+  status: z.enum(['applying', 'failed', 'applied']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type SpecChange = z.infer<typeof specChangeSchema>;
+
+/** How many applied changes the state keeps: the most recent ones. */
+export const appliedChangeLimit = 20;
+
+/** How many verified freight the state keeps: the most recent ones. */
+export const verifiedFreightLimit = 20;
+
+/** The promotion that holds the platform now: it moves the environment's Applications to `freight`. */
+export const activePromotionSchema = z.object({ id: z.string(), freight: z.string(), startedAt: z.string() }).strict();
+
 export const outcomeSchema = z.enum(['running', 'completed', 'aborted', 'torn-down', 'failed']);
 
 export const lifecycleStateSchema = z.object({
@@ -81,9 +104,37 @@ export const lifecycleStateSchema = z.object({
   ledger: z.array(ledgerEntrySchema),
   /** The most recent steady-state events, oldest first (at most steadyStateEventLimit). */
   steadyStateEvents: z.array(steadyStateEventSchema).max(steadyStateEventLimit).default([]),
+  /** The change in flight, or the last one; absent in runs recorded before changes could be applied. */
+  change: specChangeSchema.nullable().optional(),
+  /** The changes applied, oldest first (at most appliedChangeLimit); absent as `change` is. */
+  changes: z.array(specChangeSchema).max(appliedChangeLimit).optional(),
+  /** The freight the environment runs: its Applications point at its commit. Null in runs started before freight. */
+  freight: deployedFreightSchema.nullable().default(null),
+  /** Freight that passed verification here, oldest first (at most verifiedFreightLimit). */
+  verifiedFreight: z.array(verifiedFreightSchema).max(verifiedFreightLimit).default([]),
+  promotion: activePromotionSchema.nullable().default(null),
   startedAt: z.string(),
 });
 export type LifecycleState = z.infer<typeof lifecycleStateSchema>;
+
+/** A stack not deployed yet: of a new run, or added by a change. */
+export function pendingStack(stack: { name: string; dependsOn: string[] }): StackState {
+  return {
+    name: stack.name,
+    dependsOn: stack.dependsOn,
+    status: 'pending',
+    attempts: 0,
+    startedAt: null,
+    healthyAt: null,
+    finishedAt: null,
+    message: null,
+  };
+}
+
+/** A stack about to start a new action (a redeploy, or its delete): its progress so far forgotten. */
+export function restartStack(stack: StackState): void {
+  Object.assign(stack, { status: 'pending', attempts: 0, message: null, live: undefined });
+}
 
 /** A new run's state: phase 0, the operator holds the platform, every stack pending. */
 export function initialLifecycleState(
@@ -104,18 +155,14 @@ export function initialLifecycleState(
     // The run speaks for the operator who started it, for itself, and for Argo CD at a teardown request.
     holderIds: { external: workflowId, orchestration: workflowId, deployment: workflowId },
     credentialsRef: null,
-    stacks: stacks.map((s) => ({
-      name: s.name,
-      dependsOn: s.dependsOn,
-      status: 'pending',
-      attempts: 0,
-      startedAt: null,
-      healthyAt: null,
-      finishedAt: null,
-      message: null,
-    })),
+    stacks: stacks.map(pendingStack),
     ledger: [],
     steadyStateEvents: [],
+    change: null,
+    changes: [],
+    freight: null,
+    verifiedFreight: [],
+    promotion: null,
     startedAt: new Date().toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 import { CancellationScope, condition, isCancellation, log, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { ApplicationChange, ArgoCdActivities } from '../activities/interfaces.js';
 import { durationMs } from '../spec/duration.js';
-import { applicationName } from '../spec/names.js';
+import { applicationName, appProjectName } from '../spec/names.js';
 import { zoneActivityOptions } from './activityOptions.js';
 import type { ControlRequests } from './control.js';
 import { describeFailure } from './failures.js';
@@ -22,6 +22,14 @@ export interface SteadyStateTarget {
   environment: string;
   taskQueuePrefix: string;
   timeouts: Timeouts;
+}
+
+/** What a promotion's own sync looks like while it moves the Applications: expected, not drift. */
+const promotionStatuses = new Set(['OutOfSync', 'Progressing', 'Suspended']);
+
+/** Whether a change is the promotion's doing: while one holds the platform, its sync and rollout states are not recorded. */
+function promotionsOwn(state: LifecycleState, change: ApplicationChange): boolean {
+  return state.promotion !== null && (promotionStatuses.has(change.sync) || promotionStatuses.has(change.health));
 }
 
 /** Records a change as the stack's live status and as the latest of the bounded steady-state events. */
@@ -50,16 +58,27 @@ export async function watchSteadyState(
   const argocd = proxyActivities<ArgoCdActivities>(
     zoneActivityOptions(taskQueuePrefix, 'argocd', timeouts, `${maxWatchMs + durationMs(timeouts.argoCdCall)}ms`, watchRetry),
   );
+  // What the watch last saw of a stack and did not record (a promotion's own sync): the next watch starts from it.
+  const unrecorded = new Map<string, { sync: string; health: string }>();
   const watchOnce = async () => {
     const applications = state.stacks.map((s) => ({
       stack: s.name,
       application: applicationName(platform, environment, s.name),
-      project: platform,
-      known: s.live ? { sync: s.live.sync, health: s.live.health } : deployed,
+      project: appProjectName(platform, environment),
+      known: unrecorded.get(s.name) ?? (s.live ? { sync: s.live.sync, health: s.live.health } : deployed),
     }));
-    const { changes } = await argocd.watchPlatformApplications({ applications, maxWatchMs });
+    const { changes } = await argocd.watchPlatformApplications.executeWithOptions(
+      { summary: `watch ${applications.length} Applications` },
+      [{ applications, maxWatchMs }],
+    );
     state.error = null;
     for (const change of changes) {
+      const recorded = state.stacks.find((s) => s.name === change.stack)?.live ?? deployed;
+      if (promotionsOwn(state, change) || (recorded.sync === change.sync && recorded.health === change.health)) {
+        unrecorded.set(change.stack, { sync: change.sync, health: change.health });
+        continue;
+      }
+      unrecorded.delete(change.stack);
       recordChange(state, change, new Date().toISOString());
       log.info(`stack ${change.stack} is ${change.health}/${change.sync}: ${change.message}`);
     }

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { parse, stringify } from 'yaml';
 import { ArgoCdClient } from '../../src/activities/argocd/index.js';
 import { createClusterActivities } from '../../src/activities/cluster/index.js';
-import { commitFiles, sandboxLayout, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
+import { argoCdRelease, commitFiles, sandboxWipeCluster, type SandboxStatus } from '../../src/sandbox/index.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
+import { zoneTaskQueue, type TrustZone } from '../../src/workflows/taskQueues.js';
 import { startE2eRun, type E2eRun } from '../support/e2eRun.js';
 import { wholeLifeHandoffs } from '../support/harness.js';
+import { workerImage, type RunningContainer, type WorkerImage } from '../support/image.js';
 import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
@@ -18,13 +23,30 @@ const exec = promisify(execFile);
 
 /** A sandbox of its own whose cluster starts empty (Argo CD too), so teardown can be compared with it. */
 let sandbox: EmptyClusterSandbox;
-const workflowId = 'baton/demo/e2e';
+const workflowId = 'baton/demo/dev';
 const prefix = 'e2e';
 const brokenStack = 'monitoring';
-const exampleFile = join(repoRoot, 'manifests/examples/demo.yaml');
+/**
+ * The example without its promotion settings: an environment that runs freight takes a commit only by promotion
+ * (test/promotion/promotion.test.ts), while this test fixes its broken stack by a commit and resume. Written in before().
+ */
+let exampleFile: string;
+
+const hostname = 'baton-zone-worker';
+/** The image's unprivileged user (Dockerfile), who must be able to read the mounted credentials. */
+const imageUid = 1000;
+const containerZones: TrustZone[] = ['ansible', 'cluster'];
+/** Argo CD's manifests in Go's module cache are under /root, which the image's user cannot enter. */
+const manifestsInContainer = '/opt/argocd-manifests';
 
 let status: SandboxStatus;
 let run: E2eRun;
+let image: WorkerImage;
+let worker: RunningContainer;
+/** The container worker's files: a copy of the kubeconfig, and the state the ansible zone writes. */
+let filesDir: string;
+/** Where credential rotation in the container leaves the automation ServiceAccount's kubeconfig. */
+let automationKubeconfig: string;
 let before_: { namespaces: string[]; crds: string[]; clusterRoles: string[] };
 
 const kubectl = (...args: string[]) => run.kubectl(...args);
@@ -51,24 +73,125 @@ async function syncCounts(): Promise<Record<string, number>> {
   const client = new ArgoCdClient({ url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } });
   const counts: Record<string, number> = {};
   for (const s of (await state()).stacks) {
-    const app = await client.getApplication('demo', `demo-e2e-${s.name}`);
+    const app = await client.getApplication('demo-dev', `demo-dev-${s.name}`);
     counts[s.name] = app?.status?.history?.length ?? 0;
   }
   return counts;
 }
 
+/** Every activity the sandbox's Temporal scheduled on a zone's task queue, with the identity of the worker that ran it. */
+async function activityWorkers(): Promise<{ activity: string; queue: string; identity: string }[]> {
+  const connection = await Connection.connect({ address: status.temporal.address });
+  try {
+    const client = new Client({ connection });
+    const found: { activity: string; queue: string; identity: string }[] = [];
+    for await (const execution of client.workflow.list()) {
+      const events = (await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory()).events ?? [];
+      const scheduled = new Map<string, { activity: string; queue: string }>();
+      for (const event of events) {
+        const s = event.activityTaskScheduledEventAttributes;
+        if (s) scheduled.set(String(event.eventId), { activity: s.activityType?.name ?? '', queue: s.taskQueue?.name ?? '' });
+        const started = event.activityTaskStartedEventAttributes;
+        if (started) found.push({ ...scheduled.get(String(started.scheduledEventId))!, identity: started.identity ?? '' });
+      }
+    }
+    return found;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** A file the image's user owns, readable by it alone. */
+async function ownedCopy(from: string, to: string): Promise<void> {
+  await copyFile(from, to);
+  await chmod(to, 0o600);
+  await chown(to, imageUid, imageUid);
+}
+
+/**
+ * The ansible and cluster zones' worker runs in the worker image (scripts/build-image.sh) next to its credentials,
+ * the workflow and argocd zones' worker outside it.
+ */
 describe('the whole lifecycle of the example platform on a sandbox with real Argo CD', { concurrency: false, timeout: 1_800_000 }, () => {
   before(async () => {
+    image = await workerImage();
+    process.stderr.write(`worker image ${image.image}: ${image.sizeMb} MB, built in ${image.totalSeconds} s\n`);
     sandbox = await emptyClusterSandbox();
     ({ status } = sandbox);
-    run = await startE2eRun(sandbox, prefix);
+    filesDir = await mkdtemp(join(tmpdir(), 'baton-image-worker-'));
+    exampleFile = join(filesDir, 'demo.yaml');
+    const example = parse(await readFile(join(repoRoot, 'manifests/examples/demo.yaml'), 'utf8')) as {
+      spec: { environments: { promotion?: unknown }[] };
+    };
+    for (const environment of example.spec.environments) delete environment.promotion;
+    await writeFile(exampleFile, stringify(example));
+    const stateDir = join(filesDir, 'state');
+    await mkdir(stateDir);
+    await chown(stateDir, imageUid, imageUid);
+    // The sandbox's tokens and CA outlive the cluster's loss, so this copy stays valid after it.
+    const kubeconfig = join(filesDir, 'kubeconfig');
+    await ownedCopy(status.kubeconfig, kubeconfig);
+    automationKubeconfig = join(stateDir, 'automation.kubeconfig');
+    // Rotation rewrites the admin password (ansible zone) that the argocd zone then logs in with. The sandbox sets a
+    // fresh install's password from its own file (Argo CD is installed again after teardown and after the cluster's
+    // loss), so that file is a link to the one rotation keeps current.
+    const passwordFile = join(stateDir, 'argocd-admin-password');
+    await ownedCopy(status.argocd.passwordFile, passwordFile);
+    await rm(status.argocd.passwordFile);
+    await symlink(passwordFile, status.argocd.passwordFile);
+    const { manifestsDir } = await argoCdRelease(sandbox.config);
+
+    run = await startE2eRun(sandbox, prefix, { serve: ['workflows', 'argocd'], argocdPasswordFile: passwordFile });
+    worker = await image.start(
+      'baton-e2e-zone-worker',
+      [
+        'worker',
+        '--serve',
+        containerZones.join(','),
+        '--task-queue-prefix',
+        prefix,
+        '--kubeconfig',
+        kubeconfig,
+        '--automation-kubeconfig',
+        automationKubeconfig,
+        '--argocd-url',
+        status.argocd.url,
+        '--argocd-username',
+        'admin',
+        '--argocd-password-file',
+        passwordFile,
+        '--argocd-manifests',
+        manifestsInContainer,
+      ],
+      /baton worker serving/,
+      {
+        hostname,
+        // DEBUG: the SDK logs each activity it starts, with its type.
+        env: { TEMPORAL_ADDRESS: status.temporal.address, BATON_LOG_LEVEL: 'DEBUG' },
+        mounts: [
+          { path: kubeconfig, readOnly: true },
+          { path: manifestsDir, target: manifestsInContainer, readOnly: true },
+          { path: stateDir, readOnly: false },
+        ],
+      },
+    );
     before_ = await clusterShape();
     assert.deepEqual(before_.crds, [], "the cluster starts without CRDs, Argo CD's included");
   });
 
   after(async () => {
+    await worker?.stop();
     await run?.stop();
     await sandbox?.remove();
+    if (filesDir) await rm(filesDir, { recursive: true, force: true });
+  });
+
+  it('the worker image runs baton as its unprivileged user: --version and validate of the example platform', async () => {
+    const { version } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    assert.equal((await image.baton(['--version'])).trim(), version);
+    assert.match(await image.baton(['validate', 'manifests/examples/demo.yaml']), /valid/i);
+    assert.equal((await image.run(['id', '-u'])).trim(), String(imageUid));
+    assert.match(await image.run(['ansible-playbook', '--version']), /ansible-playbook/);
   });
 
   it('a broken stack stops the run in phase 2 with the partial platform shown explicitly', async () => {
@@ -78,7 +201,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
       [{ path: `stacks/${brokenStack}/${brokenStack}.yaml`, content: original.replace('replicas: 1', 'replicas: one') }],
       'Break monitoring',
     );
-    const started = await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
+    const started = await baton('deploy', exampleFile, '--env', 'dev', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
     assert.equal(started.trim(), workflowId);
 
     const stopped = await stateWhen((s) => s.waitingFor !== null || s.outcome !== 'running', 600_000);
@@ -116,11 +239,18 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     );
     assert.equal(steady.authority.platform, 'deployment');
     // From the rotation on, the cluster zone acts as the automation ServiceAccount.
-    const automation = sandboxLayout(sandbox.config).automationKubeconfig;
-    assert.equal((statSync(automation).mode & 0o777).toString(8), '600');
+    assert.equal((statSync(automationKubeconfig).mode & 0o777).toString(8), '600');
     assert.equal(
-      (await exec(toolPath('kubectl'), ['--kubeconfig', automation, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']))
-        .stdout,
+      (
+        await exec(toolPath('kubectl'), [
+          '--kubeconfig',
+          automationKubeconfig,
+          'auth',
+          'whoami',
+          '-o',
+          'jsonpath={.status.userInfo.username}',
+        ])
+      ).stdout,
       'system:serviceaccount:baton-system:baton-automation',
     );
 
@@ -133,10 +263,10 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
       credentials: { username: 'admin', passwordFile: status.argocd.passwordFile },
     });
     for (const s of steady.stacks) {
-      const app = await client.getApplication('demo', `demo-e2e-${s.name}`);
+      const app = await client.getApplication('demo-dev', `demo-dev-${s.name}`);
       assert.deepEqual([app?.status?.health?.status, app?.status?.sync?.status], ['Healthy', 'Synced'], `${s.name} in Argo CD`);
     }
-    // shop-web is the example's own Helm chart (values.yaml: e2e overrides nothing), its post-install hook run as a PostSync Job;
+    // shop-web is the example's own Helm chart (values.yaml: dev overrides nothing), its post-install hook run as a PostSync Job;
     // logging is the Kustomize overlay the stack names, with its component.
     assert.equal(await kubectl('get', 'deployment', 'shop-web', '-n', 'shop', '-o', 'jsonpath={.status.readyReplicas}'), '3');
     assert.equal(await kubectl('get', 'job', 'shop-web-smoke-test', '-n', 'shop', '-o', 'jsonpath={.status.succeeded}'), '1');
@@ -165,11 +295,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     );
 
     assert.deepEqual(await createClusterActivities({ kubeconfig: status.kubeconfig }).findOrphans({ platform: 'demo' }), []);
-    assert.equal(
-      existsSync(sandboxLayout(sandbox.config).automationKubeconfig),
-      false,
-      "teardown took the automation ServiceAccount's kubeconfig away",
-    );
+    assert.equal(existsSync(automationKubeconfig), false, "teardown took the automation ServiceAccount's kubeconfig away");
     const after_ = await clusterShape();
     assert.deepEqual(after_, before_, 'namespaces, CRDs and cluster roles as before bootstrap');
   });
@@ -184,7 +310,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
   });
 
   it('after the cluster is lost, a new run of the same platform starts again from phase 0 and succeeds', async () => {
-    await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
+    await baton('deploy', exampleFile, '--env', 'dev', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
     await stateWhen((s) => s.phase.number === 3, 600_000);
     const lost = await sandboxWipeCluster(sandbox.config, (line) => process.stderr.write(`${line}\n`));
     assert.equal(lost.temporal.address, status.temporal.address);
@@ -196,7 +322,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     assert.match(await baton('abort', workflowId, '--reason', 'the cluster was lost'), /abort accepted/);
     await stateWhen((s) => s.outcome !== 'running', 120_000);
 
-    await baton('deploy', exampleFile, '--env', 'e2e', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
+    await baton('deploy', exampleFile, '--env', 'dev', '--task-queue-prefix', prefix, '--repo-url', status.git.url);
     const again = await stateWhen((s) => s.phase.number === 3 || s.waitingFor?.startsWith('resume') === true, 600_000);
     assert.equal(again.phase.number, 3, JSON.stringify(again, null, 2));
     assert.equal(again.ledger[0]?.from, 'external', 'the new run starts from phase 0: external hands the platform to bootstrap');
@@ -217,5 +343,32 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
       ]).then((out) => out.stdout),
     ) as unknown[];
     assert.ok(runs.length >= 3, `Temporal keeps the earlier runs' histories (${runs.length} runs)`);
+  });
+
+  it('the histories show every ansible and cluster activity run by the container worker, and its log shows them', async () => {
+    const ran = await activityWorkers();
+    const inContainer = (identity: string) => identity.endsWith(`@${hostname}`);
+    for (const zone of containerZones) {
+      const queue = zoneTaskQueue(prefix, zone);
+      const onQueue = ran.filter((a) => a.queue === queue);
+      assert.ok(onQueue.length > 0, `activities ran on ${queue}`);
+      assert.deepEqual(
+        onQueue.filter((a) => !inContainer(a.identity)),
+        [],
+        `every activity on ${queue} ran in the container (identity pid@${hostname})`,
+      );
+    }
+    const argocd = ran.filter((a) => a.queue === zoneTaskQueue(prefix, 'argocd'));
+    assert.ok(argocd.length > 0 && argocd.every((a) => !inContainer(a.identity)), 'the argocd zone ran outside the container');
+
+    const activities = new Set(ran.filter((a) => inContainer(a.identity)).map((a) => a.activity));
+    for (const activity of ['runPlaybook', 'preflight', 'findOrphans']) {
+      assert.ok(activities.has(activity), `${activity} ran in the container: ${[...activities].join(', ')}`);
+      assert.match(
+        worker.output(),
+        new RegExp(`Activity started \\{[^}]*activityType: '${activity}'`),
+        `the container's log shows ${activity}`,
+      );
+    }
   });
 });

@@ -20,7 +20,7 @@ import {
   writeTokenKubeconfig,
 } from '../support/ansibleCluster.js';
 import { adminRequest } from '../support/argoCdSandbox.js';
-import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
+import { emptyClusterSandbox, portShifts, type EmptyClusterSandbox } from '../support/sandbox.js';
 
 const features = { argoEvents: true, argoRollouts: true, kargo: false };
 /** Set from the sandbox started before the tests: a missing part fails the run, saying what is missing. */
@@ -78,7 +78,7 @@ async function statusWithin(limitMs: number, expected: number, send: () => Promi
 describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
   before(async () => {
     // Phase 1 starts from a cluster with no Argo CD object at all; the sandbox runs Argo CD once bootstrap installed it.
-    sandbox = await emptyClusterSandbox();
+    sandbox = await emptyClusterSandbox(portShifts.integration.emptyCluster);
     kubeconfig = sandbox.status.kubeconfig;
     argocd = { url: sandbox.status.argocd.url, passwordFile: sandbox.status.argocd.passwordFile };
     ({ manifestsDir, version: argoCdVersion } = await argoCdRelease(sandbox.config));
@@ -112,11 +112,11 @@ describe('the bootstrap layer on the sandbox', { concurrency: false }, () => {
       'applications.argoproj.io',
       '-n',
       'argocd',
-      `${testPlatform}-root`,
+      `root-${testPlatform}-dev`,
       '-o',
       'jsonpath={.spec.project} {.metadata.labels.app\\.kubernetes\\.io/managed-by}',
     );
-    assert.equal(root, `${testPlatform} baton`);
+    assert.equal(root, `${testPlatform}-dev baton`);
     const accounts = await kubectl(kubeconfig, 'get', 'configmap', '-n', 'argocd', 'argocd-cm', '-o', 'jsonpath={.data.accounts\\.baton}');
     assert.equal(accounts, 'apiKey');
     assert.equal(

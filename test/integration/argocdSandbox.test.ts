@@ -105,7 +105,9 @@ describe('Argo CD in the sandbox', { concurrency: false }, () => {
     let view: ApplicationView = {};
     while (Date.now() - started < 60_000) {
       view = (await argocd('GET', `/api/v1/applications/${application}`)).json as ApplicationView;
-      if (view.status?.sync?.status === 'Synced' && view.status.health?.status === 'Healthy') break;
+      // The sync operation may still be finishing when the Application already reads Synced and Healthy.
+      const settled = view.status?.operationState?.phase !== 'Running';
+      if (view.status?.sync?.status === 'Synced' && view.status.health?.status === 'Healthy' && settled) break;
       await sleep(1_000);
     }
     assert.deepEqual(

@@ -16,7 +16,7 @@ import { argoCdRelease } from '../../src/sandbox/index.js';
 import { managedLabels } from '../../src/spec/labels.js';
 import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { kubectl, secretToken, settingsFor, tokenCan } from '../support/ansibleCluster.js';
-import { emptyClusterSandbox, type EmptyClusterSandbox } from '../support/sandbox.js';
+import { emptyClusterSandbox, portShifts, type EmptyClusterSandbox } from '../support/sandbox.js';
 
 /** Its own platform, so it never shares objects with the other bootstrap-layer tests. */
 const platform = 'automation-it';
@@ -91,7 +91,7 @@ async function applyAsAdmin(manifest: object): Promise<void> {
 
 describe('the automation credentials handed to the cluster zone', { concurrency: false }, () => {
   before(async () => {
-    sandbox = await emptyClusterSandbox();
+    sandbox = await emptyClusterSandbox(portShifts.integration.emptyCluster);
     adminKubeconfig = sandbox.status.kubeconfig;
     argocd = { url: sandbox.status.argocd.url, passwordFile: sandbox.status.argocd.passwordFile };
     ({ manifestsDir, version: argoCdVersion } = await argoCdRelease(sandbox.config));
@@ -104,7 +104,7 @@ describe('the automation credentials handed to the cluster zone', { concurrency:
     await rm(work, { recursive: true, force: true });
   });
 
-  it('rotation writes a 0600 kubeconfig that authenticates as the automation ServiceAccount', { timeout: 120_000 }, async () => {
+  it('rotation writes a 0600 kubeconfig that authenticates as the automation ServiceAccount', { timeout: 300_000 }, async () => {
     const bootstrapped = await runPlaybook('bootstrap');
     assert.equal(bootstrapped.failed, 0);
     await assert.rejects(stat(automationKubeconfig), { code: 'ENOENT' }, 'bootstrap itself writes no credentials');
@@ -138,13 +138,81 @@ describe('the automation credentials handed to the cluster zone', { concurrency:
   });
 
   it(
+    'has least privilege, asked as itself: no Secret outside baton-system, no role made or bound, no Application written, no impersonation',
+    { timeout: 60_000 },
+    async () => {
+      const token = await secretToken(adminKubeconfig, 'baton-system', 'baton-automation');
+      const can = (verb: string, group: string, resource: string, namespace?: string) =>
+        tokenCan(adminKubeconfig, token, verb, group, resource, namespace);
+      for (const namespace of ['kube-system', 'argocd', 'default'])
+        for (const verb of ['get', 'list', 'watch'])
+          assert.equal(await can(verb, '', 'secrets', namespace), false, `${verb} Secrets in ${namespace}`);
+      assert.equal(await can('get', '', 'secrets', 'baton-system'), true, 'its own namespace, where its token lives');
+      for (const resource of ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'])
+        for (const verb of ['create', 'update', 'patch', 'delete', 'bind', 'escalate'])
+          assert.equal(await can(verb, 'rbac.authorization.k8s.io', resource), false, `${verb} ${resource}`);
+      for (const verb of ['create', 'update', 'patch', 'delete'])
+        assert.equal(await can(verb, 'argoproj.io', 'applications', 'argocd'), false, `${verb} Applications`);
+      for (const [group, resource] of [
+        ['', 'users'],
+        ['', 'groups'],
+        ['', 'serviceaccounts'],
+        ['authentication.k8s.io', 'uids'],
+      ] as const)
+        assert.equal(await can('impersonate', group, resource), false, `impersonate ${resource}`);
+
+      // Baton's Argo CD account acts on its own AppProject only, asked as itself (Argo CD's can-i).
+      const baton = await secretToken(adminKubeconfig, 'baton-system', 'baton-argocd-token');
+      const argoCdCan = async (resource: string, action: string, object: string) => {
+        const response = await fetch(`${argocd.url}/api/v1/account/can-i/${resource}/${action}/${object}`, {
+          headers: { Authorization: `Bearer ${baton}` },
+        });
+        assert.equal(response.status, 200, await response.clone().text());
+        return ((await response.json()) as { value: string }).value === 'yes';
+      };
+      const project = `${platform}-dev`;
+      assert.equal(await argoCdCan('applications', 'sync', `${project}/web`), true, 'its own project');
+      for (const other of ['default', 'other-dev'])
+        for (const action of ['get', 'create', 'sync', 'delete'])
+          assert.equal(await argoCdCan('applications', action, `${other}/web`), false, `${action} in project ${other}`);
+      for (const [resource, action] of [
+        ['projects', 'update'],
+        ['clusters', 'create'],
+        ['repositories', 'create'],
+        ['accounts', 'update'],
+      ] as const)
+        assert.equal(await argoCdCan(resource, action, '*'), false, `${action} ${resource}`);
+
+      // No repository credential in the cluster could push to the platform's Git repository: Argo CD reads it as it is.
+      const repositories = JSON.parse(
+        await kubectl(
+          adminKubeconfig,
+          'get',
+          'secrets',
+          '-A',
+          '-l',
+          'argocd.argoproj.io/secret-type in (repository,repo-creds,repo-write-creds)',
+          '-o',
+          'json',
+        ),
+      ) as { items: { metadata: { name: string }; data?: Record<string, string> }[] };
+      for (const secret of repositories.items)
+        assert.deepEqual(
+          Object.keys(secret.data ?? {}).filter((key) => /password|sshPrivateKey|githubApp|bearerToken|tlsClientCertKey/.test(key)),
+          [],
+          `${secret.metadata.name} holds no Git credential`,
+        );
+    },
+  );
+
+  it(
     'deleteResources acts as the automation ServiceAccount; the orphan check keeps the start kubeconfig',
     { timeout: 60_000 },
     async () => {
       await applyAsAdmin({
         apiVersion: 'apiextensions.k8s.io/v1',
         kind: 'CustomResourceDefinition',
-        metadata: { name: crd.name, labels: managedLabels(platform) },
+        metadata: { name: crd.name, labels: managedLabels(platform, 'dev') },
         spec: {
           group: 'automation-it.baton.dev',
           scope: 'Namespaced',

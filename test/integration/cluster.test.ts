@@ -15,6 +15,7 @@ import { sandbox } from '../support/sandbox.js';
 
 const run = Date.now().toString(36);
 const platform = `it-${run}`;
+const environment = 'dev';
 const namespace = `baton-it-${run}`;
 const group = 'baton-it.example.com';
 
@@ -121,7 +122,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
     activities = createClusterActivities({ kubeconfig });
     admin = new KubeConfig();
     admin.loadFromFile(kubeconfig);
-    await activities.applyManifests({ platform, manifests: [namespaceManifest(namespace)] });
+    await activities.applyManifests({ platform, environment, manifests: [namespaceManifest(namespace)] });
   });
 
   after(async () => {
@@ -171,6 +172,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       const sa = 'pod-reader';
       await activities.applyManifests({
         platform,
+        environment,
         manifests: [
           { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace } },
           {
@@ -247,7 +249,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
 
   describe('apply and readiness', () => {
     it('applies a 3-replica Deployment and waits until its kwok pods are Ready, heartbeating what is left', async () => {
-      const { applied } = await activities.applyManifests({ platform, manifests: [deploymentManifest('web', 3)] });
+      const { applied } = await activities.applyManifests({ platform, environment, manifests: [deploymentManifest('web', 3)] });
       const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 1_000 }, { logger: quietLogger });
       const beats: unknown[] = [];
       env.on('heartbeat', (details: unknown) => beats.push(details));
@@ -261,12 +263,12 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
         assert.match(pod.spec?.nodeName ?? '', /^kwok-node-/);
         assert.equal(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
       }
-      const again = await activities.applyManifests({ platform, manifests: [deploymentManifest('web', 3)] });
+      const again = await activities.applyManifests({ platform, environment, manifests: [deploymentManifest('web', 3)] });
       assert.deepEqual(again.applied, applied, 'applying again is harmless');
     });
 
     it('applies a CRD before its custom resource (given in the other order) and waits for both', async () => {
-      const { applied } = await activities.applyManifests({ platform, manifests: [widget('first', 3), widgetCrd] });
+      const { applied } = await activities.applyManifests({ platform, environment, manifests: [widget('first', 3), widgetCrd] });
       assert.deepEqual(
         applied.map((o) => o.kind),
         ['CustomResourceDefinition', 'Widget'],
@@ -286,7 +288,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
     it('names the object and the API message when a manifest is rejected', async () => {
       const bad = deploymentManifest('bad', 1);
       (bad.spec as { selector: unknown }).selector = { matchLabels: { app: 'other' } };
-      const failure = await failureOf(activities.applyManifests({ platform, manifests: [bad] }));
+      const failure = await failureOf(activities.applyManifests({ platform, environment, manifests: [bad] }));
       assert.equal(failure.nonRetryable, true);
       assert.equal(failure.type, failureTypes.manifestRejected);
       assert.equal(
@@ -299,6 +301,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
       const failure = await failureOf(
         activities.applyManifests({
           platform,
+          environment,
           manifests: [{ apiVersion: 'nothing.example.com/v1', kind: 'Ghost', metadata: { name: 'boo', namespace } }],
         }),
       );
@@ -308,7 +311,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
 
     it('times out listing what is not ready, and heartbeats the same list', async () => {
       const stuck = deploymentManifest('stuck', 1, { nodeSelector: { 'baton.dev/no-such-node': 'true' } });
-      const { applied } = await activities.applyManifests({ platform, manifests: [stuck] });
+      const { applied } = await activities.applyManifests({ platform, environment, manifests: [stuck] });
       const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 600 }, { logger: quietLogger });
       const beats: { waitingFor: string[] }[] = [];
       env.on('heartbeat', (details: { waitingFor: string[] }) => beats.push(details));
@@ -327,7 +330,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
         metadata: { name: 'held', namespace, finalizers: ['baton.dev/hold'] },
         data: { a: 'b' },
       };
-      const { applied } = await activities.applyManifests({ platform, manifests: [held] });
+      const { applied } = await activities.applyManifests({ platform, environment, manifests: [held] });
       const failure = await failureOf(activities.deleteResources({ objects: applied, timeoutMs: 1_000 }));
       assert.equal(failure.type, failureTypes.deleteTimeout);
       assert.equal(
@@ -353,9 +356,10 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
         { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `baton-it-${run}-left-behind` }, rules: [] },
         widget('left-behind', 1),
       ];
-      await activities.applyManifests({ platform: orphanPlatform, manifests: planted });
+      await activities.applyManifests({ platform: orphanPlatform, environment, manifests: planted });
       await activities.applyManifests({
         platform: `someone-else-${run}`,
+        environment,
         manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-mine', namespace }, data: {} }],
       });
 
@@ -376,7 +380,7 @@ describe('cluster activities on the sandbox', { concurrency: false }, () => {
         namespaceManifest(doomed),
         { ...deploymentManifest('doomed', 2), metadata: { name: 'doomed', namespace: doomed } },
       ];
-      const { applied } = await activities.applyManifests({ platform, manifests });
+      const { applied } = await activities.applyManifests({ platform, environment, manifests });
       await activities.awaitReady({ objects: applied, timeoutMs: 60_000 });
       const started = Date.now();
       const result = await activities.deleteResources({

@@ -6,13 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { processesMentioning, sandboxCommands, sandboxConfig, shiftedPorts, type SandboxStatus } from '../../src/sandbox/index.js';
+import {
+  processesMentioning,
+  sandboxCommands,
+  sandboxConfig,
+  shiftedPorts,
+  type PartListeners,
+  type SandboxStatus,
+} from '../../src/sandbox/index.js';
+import { portShifts } from '../support/sandbox.js';
 import { repoRoot, toolPath } from '../support/tools.js';
 
 const run = promisify(execFile);
 
 /** A second sandbox, in its own folder and on its own ports, so this test never stops the shared one. */
-const ports = shiftedPorts(10_000);
+const ports = shiftedPorts(portShifts.integration.sandboxLifecycle);
 
 let stateDir = '';
 
@@ -93,13 +101,16 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
 
     const second = await baton('up', '--no-build');
     assert.equal(second.code, 0, second.stderr);
-    assert.equal(second.stdout.match(/already running/g)?.length, 11, second.stdout);
-    assert.match(second.stdout, /\(11 of 11 parts reused\)/);
+    assert.equal(second.stdout.match(/already running/g)?.length, 12, second.stdout);
+    assert.match(second.stdout, /\(12 of 12 parts reused\)/);
 
     const { code, status: current } = await status();
     assert.equal(code, 0);
     assert.equal(current.kubeconfig, join(stateDir, 'kubeconfig'));
     assert.deepEqual(current.kubernetes, { server: 'https://127.0.0.1:26443', version: 'v1.34.4' });
+    assert.deepEqual(current.clusters, [
+      { name: 'in-cluster', argocdName: 'in-cluster', kubeconfig: current.kubeconfig, apiserver: 'https://127.0.0.1:26443', healthy: true },
+    ]);
     assert.deepEqual(current.temporal, { address: '127.0.0.1:27233', namespace: 'default', ui: 'http://127.0.0.1:28233' });
     assert.deepEqual(current.argocd, {
       mode: 'preinstalled',
@@ -114,7 +125,13 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     assert.equal(current.git.url, `file://${join(stateDir, 'git/platform.git')}`);
     assert.match(current.git.revision ?? '', /^[0-9a-f]{40}$/);
     assert.equal(typeof current.coldStartSeconds, 'number');
-    for (const part of current.parts) {
+    // The Rollouts controller waits for bootstrap to install its CRDs; its supervisor is one of up's parts.
+    const controller = current.parts.find((part) => part.name === 'rollouts-controller');
+    assert.deepEqual(
+      { startedBy: controller?.startedBy, running: controller?.running },
+      { startedBy: 'rollouts-supervisor', running: false },
+    );
+    for (const part of current.parts.filter((each) => each.startedBy === 'up')) {
       assert.equal(part.running, true, part.name);
       assert.ok((part.rssMiB ?? 0) > 1, `${part.name} reports its RSS`);
       assert.ok(existsSync(part.log), `${part.name} logs to ${part.log}`);
@@ -139,7 +156,7 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
       { pid: scheduler.pid, running: false, rssMiB: null },
     );
     assert.deepEqual(
-      after.status.parts.filter((part) => !part.running).map((part) => part.name),
+      after.status.parts.filter((part) => !part.running && part.startedBy === 'up').map((part) => part.name),
       ['kube-scheduler'],
     );
     assert.equal(after.status.running, false);
@@ -172,6 +189,31 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     assert.match(unknown.stderr, /argument 'later' is invalid. Allowed choices are preinstalled, bootstrap/);
   });
 
+  it('listens on 127.0.0.1 only, but for the parts that have no flag for it, each named with its reason', async () => {
+    const scan = await baton('listeners', '--json');
+    assert.equal(scan.code, 0, scan.stdout + scan.stderr);
+    const parts = JSON.parse(scan.stdout) as PartListeners[];
+    const running = (await status()).status.parts.filter((part) => part.running).map((part) => part.name);
+    assert.deepEqual(
+      parts.map((part) => part.part),
+      running,
+    );
+    for (const part of parts.filter((each) => !each.exception))
+      assert.ok(
+        part.listeners.every((listener) => listener.loopback),
+        `${part.part} listens on 127.0.0.1 only: ${JSON.stringify(part.listeners)}`,
+      );
+    const beyond = parts.filter((part) => part.listeners.some((listener) => !listener.loopback));
+    assert.deepEqual(
+      beyond.map((part) => [part.part, Boolean(part.exception)]),
+      [['argocd-application-controller', true]],
+      'the one part beyond loopback has a named reason',
+    );
+    const text = await baton('listeners');
+    assert.match(text.stdout, /argocd-application-controller .* beyond loopback: Argo CD v3 has no flag/);
+    assert.match(text.stdout, /every part listens on 127\.0\.0\.1 only, but for the exceptions named above/);
+  });
+
   it('prints a part’s log and refuses an unknown part', async () => {
     const logs = await baton('logs', 'etcd', '-n', '5');
     assert.equal(logs.code, 0);
@@ -187,7 +229,7 @@ describe('baton sandbox lifecycle', { concurrency: false }, () => {
     const before = (await status()).status.parts.map((part) => part.pid);
     const down = await baton('down');
     assert.equal(down.code, 0, down.stderr);
-    assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 11, down.stdout);
+    assert.equal(down.stdout.match(/ (stopped|killed) \(pid \d+\)/g)?.length, 12, down.stdout);
     assert.deepEqual(
       processesMentioning(sandboxCommands(sandboxConfig({ ...process.env, BATON_SANDBOX_DIR: stateDir })), `${stateDir}/`),
       [],

@@ -7,7 +7,7 @@ import { createArgoCdActivities, type ArgoCdSettings } from '../../src/activitie
 import type { StackTarget } from '../../src/activities/interfaces.js';
 import { commitFiles, type SandboxStatus } from '../../src/sandbox/index.js';
 import { parsePlatformSpec } from '../../src/spec/load.js';
-import { applicationName, platformSourceRepos, resolveStacks, type ResolvedStack } from '../../src/spec/index.js';
+import { applicationName, appProjectName, platformSourceRepos, resolveStacks, type ResolvedStack } from '../../src/spec/index.js';
 import { adminRequest } from '../support/argoCdSandbox.js';
 import { sandbox } from '../support/sandbox.js';
 import { deploymentManifest } from '../support/stackManifests.js';
@@ -93,11 +93,11 @@ spec:
           targetRevision: ${revision}
 `);
     stacks = resolveStacks(spec);
-    // The platform's AppProject as bootstrap makes it: only the repositories its stacks use.
+    // The environment's AppProject as bootstrap makes it: only the repositories its stacks use.
     admin = { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } };
     await adminRequest(status, 'POST', '/api/v1/projects?upsert=true', {
       project: {
-        metadata: { name: platform },
+        metadata: { name: appProjectName(platform, environment) },
         spec: {
           sourceRepos: platformSourceRepos(spec),
           destinations: [{ server: '*', namespace: '*' }],
@@ -111,7 +111,7 @@ spec:
   after(async () => {
     const activities = createArgoCdActivities(admin);
     for (const stack of stacks) await activity(() => activities.deleteApplication(target(stack.name))).catch(() => undefined);
-    if (status) await adminRequest(status, 'DELETE', `/api/v1/projects/${platform}`).catch(() => undefined);
+    if (status) await adminRequest(status, 'DELETE', `/api/v1/projects/${appProjectName(platform, environment)}`).catch(() => undefined);
     if (status)
       await commitFiles(
         status.git.path,

@@ -4,8 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
+import type { PromotionState } from '../../src/promotion/state.js';
+import { promotion } from '../../src/workflows/promotion.js';
+import { promotionStateQuery } from '../../src/workflows/promotionDefinitions.js';
+import type { PromotionInput } from '../../src/workflows/promotionInput.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
-import { defaultTaskQueuePrefix } from '../../src/workflows/taskQueues.js';
+import { defaultTaskQueuePrefix, workflowTaskQueue } from '../../src/workflows/taskQueues.js';
 import { activityDoubles } from '../support/doubles.js';
 import { wholeLifeHandoffs } from '../support/harness.js';
 import { readmeCommands } from '../support/readmeCommands.js';
@@ -128,18 +132,44 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
     });
     assert.match(listed, /Running/);
 
+    const planned = JSON.parse(await temporal([...example('update execute', 'applySpec'), '--output', 'json'])) as { result?: unknown };
+    assert.deepEqual(planned.result ?? planned, {
+      added: ['monitoring'],
+      changed: [],
+      removed: [],
+      untouched: ['crds', 'cert-manager', 'ingress'],
+    });
+    const applied = await eventually('the change applied', async () => {
+      const state = await queryState();
+      return state.phase.name === 'steady-state' && state.change?.status === 'applied' ? state : undefined;
+    });
+    assert.deepEqual(
+      applied.stacks.map((s) => [s.name, s.status]),
+      [
+        ['crds', 'healthy'],
+        ['cert-manager', 'healthy'],
+        ['ingress', 'healthy'],
+        ['monitoring', 'healthy'],
+      ],
+    );
+
     await temporal(example('signal', 'teardown'));
     const final = (await env.client.workflow.getHandle(workflowId, runId).result()) as LifecycleState;
     assert.equal(final.outcome, 'torn-down');
+    // The change took the platform from Argo CD and gave it back, after phase 3 began and before the teardown.
     assert.deepEqual(
       final.ledger.map((e) => `${e.from}->${e.to}`),
-      wholeLifeHandoffs,
+      [...wholeLifeHandoffs.slice(0, 3), 'deployment->orchestration', 'orchestration->deployment', ...wholeLifeHandoffs.slice(3)],
     );
   });
 
   it('baton report reads the run from the server, and names an unknown workflow id in one line', async () => {
     const { stdout } = await baton('report', workflowId);
     assert.match(stdout, /^- Workflow id: baton\/demo\/dev$/m);
+    // The applied change continued the run as new: the report spans the run that failed, resumed and applied it, and the next.
+    assert.match(stdout, /^- Runs: 2$/m);
+    assert.match(stdout, /^\| monitoring \| deploy \| 1 \|.*\| succeeded \|/m);
+    assert.match(stdout, /^\| cert-manager \| delete \| 1 \|.*\| succeeded \|/m);
     assert.match(stdout, /^\| cert-manager \| deploy \| 1 \|.*\| failed \| application cert-manager is Degraded/m);
     assert.match(stdout, /^\| cert-manager \| deploy \| 2 \|.*\| succeeded \|/m);
     const unknown = await baton('report', 'baton/nothing/here').then(
@@ -178,5 +208,110 @@ describe('the README examples of the temporal CLI, run with the real binary', ()
       examples.filter((args) => !used.has(args)).map((args) => args.join(' ')),
       [],
     );
+  });
+});
+
+const promotionExamples = readmeCommands('Promotion: freight through environments');
+const promotionId = 'baton/demo/promotion/f-86c0eb237692-prod';
+
+/** The promotion the README's examples approve: freight f-86c0eb237692 to prod, two of three approvers, requested by release-lead. */
+const promotionInput: PromotionInput = {
+  platform: 'demo',
+  environment: 'prod',
+  freight: {
+    id: 'f-86c0eb237692',
+    revision: '0123456789abcdef0123456789abcdef01234567',
+    images: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+  },
+  requestedBy: 'release-lead',
+  policy: {
+    auto: false,
+    from: [],
+    verifiedIn: [],
+    approvals: { required: 2, from: ['release-lead', 'sre-lead', 'security-lead'], expiresAfter: '24h', separateFromRequester: true },
+  },
+  repoURL: 'file:///srv/platform.git',
+  cluster: 'prod',
+  lifecycleWorkflowId: 'baton/demo/prod',
+};
+
+/** The README's one promotion example of `temporal workflow <subcommand>`. */
+function promotionExample(subcommand: string): string[] {
+  const found = promotionExamples.filter((args) => args.slice(1).join(' ').startsWith(`workflow ${subcommand} `));
+  assert.equal(found.length, 1, `one promotion example of temporal workflow ${subcommand}`);
+  return found[0]!;
+}
+
+describe("the README's promotion examples of the temporal CLI, run with the real binary", () => {
+  it('approves as an update, lists the waiting promotion by search attribute, approves as a signal', async () => {
+    assert.equal(promotionExamples.length, 3, 'an update, a signal and a list');
+    const handle = await env.client.workflow.start(promotion, {
+      workflowId: promotionId,
+      taskQueue: workflowTaskQueue(defaultTaskQueuePrefix),
+      args: [promotionInput],
+    });
+    const waiting = () => handle.query(promotionStateQuery);
+    await eventually('waiting for approvals', async () => ((await waiting()).state === 'waiting-approval' ? true : undefined));
+
+    const answered = JSON.parse(await temporal([...promotionExample('update execute'), '--output', 'json'])) as { result?: PromotionState };
+    const afterUpdate = answered.result ?? (answered as PromotionState);
+    assert.deepEqual(
+      afterUpdate.approvals.map((a) => [a.approver, a.kind, a.reason]),
+      [['sre-lead', 'approve', 'dashboards green']],
+    );
+    assert.equal(afterUpdate.state, 'waiting-approval');
+
+    const listed = await eventually('the promotion listed as waiting', async () => {
+      const out = await temporal(promotionExample('list'));
+      return out.includes(promotionId) ? out : undefined;
+    });
+    assert.match(listed, /Running/);
+
+    // baton approve refuses with the validator's message and exit 1; the promotion is as it was.
+    const refused = (args: string[]) =>
+      baton(...args).then(
+        () => assert.fail(`baton ${args.join(' ')} must be refused`),
+        (err: { code: number; stderr: string }) => [err.code, err.stderr],
+      );
+    assert.deepEqual(await refused(['approve', promotionId, '--as', 'intruder']), [
+      1,
+      'approve refused: approver intruder is not allowed: allowed are release-lead, sre-lead, security-lead\n',
+    ]);
+    assert.deepEqual(await refused(['approve', promotionId, '--as', 'release-lead']), [
+      1,
+      'approve refused: the requester release-lead may not approve their own promotion\n',
+    ]);
+    assert.deepEqual(await refused(['approve', 'baton/demo/promotion/f-000000000000-prod', '--as', 'sre-lead']), [
+      1,
+      'no promotion baton/demo/promotion/f-000000000000-prod\n',
+    ]);
+    const { stdout: listedJson } = await baton('promotions', 'demo', '--json');
+    assert.deepEqual(JSON.parse(listedJson), [
+      {
+        id: promotionId,
+        freight: 'f-86c0eb237692',
+        revision: promotionInput.freight.revision,
+        to: 'prod',
+        requestedBy: 'release-lead',
+        state: 'waiting-approval',
+        approvals: [{ approver: 'sre-lead', at: afterUpdate.approvals[0]!.at, reason: 'dashboards green' }],
+      },
+    ]);
+
+    await temporal(promotionExample('signal'));
+    const approved = await eventually('the second approval', async () => {
+      const state = await waiting();
+      return state.approvals.length === 2 ? state : undefined;
+    });
+    assert.deepEqual(
+      approved.approvals.map((a) => [a.approver, a.reason]),
+      [
+        ['sre-lead', 'dashboards green'],
+        ['security-lead', 'scan clean'],
+      ],
+    );
+    // What it does next is the promotion zone's (its doubles here); the examples are done.
+    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('the examples are done');
   });
 });

@@ -85,12 +85,19 @@ export function apiRequest(
   });
 }
 
-/** Whether the token's identity may do the verb on the resource (a SelfSubjectAccessReview made with it). */
-export async function tokenCan(kubeconfig: string, token: string, verb: string, group: string, resource: string): Promise<boolean> {
+/** Whether the token's identity may do the verb on the resource, in `namespace` or cluster-wide (a SelfSubjectAccessReview made with it). */
+export async function tokenCan(
+  kubeconfig: string,
+  token: string,
+  verb: string,
+  group: string,
+  resource: string,
+  namespace?: string,
+): Promise<boolean> {
   const review = await apiRequest(kubeconfig, token, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SelfSubjectAccessReview',
-    spec: { resourceAttributes: { verb, group, resource } },
+    spec: { resourceAttributes: { verb, group, resource, ...(namespace ? { namespace } : {}) } },
   });
   if (review.status !== 201) throw new Error(`SelfSubjectAccessReview answered ${review.status}: ${review.body}`);
   return (JSON.parse(review.body) as { status: { allowed: boolean } }).status.allowed;

@@ -1,7 +1,16 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, LiveStatus, StackTarget } from '../../src/activities/interfaces.js';
+import type {
+  AnsibleActivities,
+  ArgoCdActivities,
+  ClusterActivities,
+  LiveStatus,
+  PromotionActivities,
+  StackTarget,
+} from '../../src/activities/interfaces.js';
+import type { EnvironmentFreight } from '../../src/promotion/gates.js';
 import { failureTypes } from '../../src/workflows/failureTypes.js';
 import type { TrustZone } from '../../src/workflows/taskQueues.js';
 
@@ -30,7 +39,36 @@ export interface DoubleOptions {
   liveApplications?: Map<string, LiveApplication>;
   /** Set `reason` to make the watch fail non-retryably, as Argo CD refusing the account does. Mutable: delete it to fix the fault. */
   watchRefusal?: { reason?: string };
+  /** The promotion zone's outcomes. */
+  promotion?: PromotionKnobs;
 }
+
+/** What the promotion zone's doubles answer; every field is mutable, so a test changes an outcome mid-run. */
+export interface PromotionKnobs {
+  /** Each lifecycle run's freight as environmentFreight reports it, by workflow id; absent: none deployed, phase 3. */
+  environments?: Map<string, EnvironmentFreight>;
+  /** What beginPromotion answers the target ran before. */
+  previous?: { id: string; revision: string } | null;
+  /** Set `reason` to make beginPromotion refuse, as a lifecycle run that is not in steady state does. */
+  beginRefusal?: { reason?: string };
+  /** Revisions at which promoteRevision finds a canary paused, until resumeRollouts or abortRollouts. */
+  pausedAt?: Set<string>;
+  /** Revisions whose sync comes out Degraded. */
+  degraded?: Set<string>;
+  /** How long promoteRevision takes, in ms. */
+  promoteDelayMs?: number;
+  /** runVerification's verdicts, one per call; Successful when none is left. */
+  verdicts?: ('Successful' | 'Failed' | 'Error' | 'Inconclusive')[];
+  /** The commit latestRevision finds on the branch. */
+  branch?: { revision: string };
+}
+
+/** The commit the resolveRevision double finds a branch at (a commit as it is): 40 hex digits, the same for the same name. */
+export const resolvedCommit = (revision: string) =>
+  /^[0-9a-f]{40}$/.test(revision) ? revision : createHash('sha1').update(revision).digest('hex');
+
+/** The paused canary the promotion doubles report. */
+export const pausedCanary = { stack: 'app', application: 'demo-prod-app', name: 'app', namespace: 'app' };
 
 /** What the health wait of a failing stack says, as Argo CD's Degraded verdict would. */
 export const degradedMessage = (stack: string) => `application ${stack} is Degraded: Deployment/${stack} has 0/1 ready replicas`;
@@ -140,10 +178,61 @@ export function activityDoubles(options: DoubleOptions = {}) {
     }),
   };
 
-  const zones: Record<Exclude<TrustZone, 'promotion'>, object> = { cluster, ansible, argocd };
+  const promotionInputs: { activity: string; input: unknown }[] = [];
+  const withInput =
+    <I, R>(activity: string, body: (input: I) => Promise<R>) =>
+    (input: I): Promise<R> => {
+      promotionInputs.push({ activity, input });
+      return traced(activity, body)(input);
+    };
+  const knobs = options.promotion ?? {};
+  const promotion: PromotionActivities = {
+    resolveRevision: withInput('resolveRevision', async ({ revision }) => ({ revision: resolvedCommit(revision) })),
+    latestRevision: withInput('latestRevision', async () => ({ revision: knobs.branch?.revision ?? 'a'.repeat(40) })),
+    environmentFreight: withInput(
+      'environmentFreight',
+      async ({ workflowId }) => knobs.environments?.get(workflowId) ?? { freight: null, verifiedFreight: [], healthySince: null, phase: 3 },
+    ),
+    beginPromotion: withInput('beginPromotion', async () => {
+      const refusal = knobs.beginRefusal?.reason;
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, failureTypes.promotionRefused);
+      return { previous: knobs.previous ?? null };
+    }),
+    endPromotion: withInput('endPromotion', async () => undefined),
+    promoteRevision: withInput('promoteRevision', async ({ revision }) => {
+      await heartbeatingSleep(knobs.promoteDelayMs ?? 10);
+      if (knobs.degraded?.has(revision)) throw ApplicationFailure.nonRetryable(degradedMessage('app'), failureTypes.applicationFailed);
+      return knobs.pausedAt?.has(revision) ? { outcome: 'paused' as const, rollouts: [pausedCanary] } : { outcome: 'healthy' as const };
+    }),
+    resumeRollouts: withInput('resumeRollouts', async () => void knobs.pausedAt?.clear()),
+    abortRollouts: withInput('abortRollouts', async () => void knobs.pausedAt?.clear()),
+    runVerification: withInput('runVerification', async ({ environment }) => {
+      const phase = knobs.verdicts?.shift() ?? 'Successful';
+      const measurement = {
+        metric: 'smoke',
+        phase,
+        value: phase === 'Successful' ? '{"ok":true}' : '{"ok":false}',
+        at: new Date().toISOString(),
+      };
+      return {
+        analysisRun: `smoke-${environment}`,
+        phase,
+        message: phase === 'Successful' ? '' : `metric "smoke" assessed ${phase}`,
+        measurements: [measurement],
+      };
+    }),
+  };
+
+  const zones: Record<TrustZone, object> = { cluster, ansible, argocd, promotion };
   return {
     zones,
     calls,
+    /** Every promotion-zone call with its input, in order. */
+    promotionInputs,
+    /** The inputs of one promotion-zone activity's calls. */
+    inputsOf<I = Record<string, unknown>>(activity: string): I[] {
+      return promotionInputs.filter((c) => c.activity === activity).map((c) => c.input as I);
+    },
     maxConcurrentHealthWaits: () => maxRunning,
     /** Completed calls of one activity, per stack. */
     completions(activity: string): Map<string, number> {

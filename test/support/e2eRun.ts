@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { argoCdRelease, sandboxLayout } from '../../src/sandbox/index.js';
 import { installRuntimeLogger } from '../../src/worker/runtime.js';
+import { servedQueues, type ServedQueue } from '../../src/worker/servedQueues.js';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { zoneActivities } from '../../src/worker/zoneActivities.js';
 import type { LifecycleState } from '../../src/workflows/state.js';
@@ -26,11 +28,19 @@ export interface E2eRun {
   stop(): Promise<void>;
 }
 
+/** What the in-process workers serve when another worker (a container's) serves the rest. */
+export interface E2eRunOptions {
+  /** Default: the workflow queue and every trust zone. */
+  serve?: ServedQueue[];
+  /** Default: the sandbox's; another when the ansible zone that rotates the password keeps it elsewhere. */
+  argocdPasswordFile?: string;
+}
+
 /**
  * Starts workers for the workflow queue and every trust zone (the real activities, on task queues
  * under `prefix`) against the sandbox, as `baton worker --sandbox` would.
  */
-export async function startE2eRun(sandbox: EmptyClusterSandbox, prefix: string): Promise<E2eRun> {
+export async function startE2eRun(sandbox: EmptyClusterSandbox, prefix: string, options: E2eRunOptions = {}): Promise<E2eRun> {
   // The runs' progress is in `baton status`; BATON_LOG_LEVEL=INFO shows the workers' logs too.
   installRuntimeLogger('WARN');
   const { status, env } = sandbox;
@@ -41,14 +51,20 @@ export async function startE2eRun(sandbox: EmptyClusterSandbox, prefix: string):
     taskQueuePrefix: prefix,
     workflows: true,
     workflowBundle: await workflowBundle(),
-    zones: zoneActivities({
-      taskQueuePrefix: prefix,
-      serve: ['workflows', 'cluster', 'ansible', 'argocd'],
-      kubeconfig: status.kubeconfig,
-      automationKubeconfig: sandboxLayout(sandbox.config).automationKubeconfig,
-      argocd: { url: status.argocd.url, credentials: { username: 'admin', passwordFile: status.argocd.passwordFile } },
-      argocdManifestsDir: (await argoCdRelease(sandbox.config)).manifestsDir,
-    }),
+    zones: zoneActivities(
+      {
+        taskQueuePrefix: prefix,
+        serve: options.serve ?? [...servedQueues],
+        kubeconfig: status.kubeconfig,
+        automationKubeconfig: sandboxLayout(sandbox.config).automationKubeconfig,
+        argocd: {
+          url: status.argocd.url,
+          credentials: { username: 'admin', passwordFile: options.argocdPasswordFile ?? status.argocd.passwordFile },
+        },
+        argocdManifestsDir: (await argoCdRelease(sandbox.config)).manifestsDir,
+      },
+      new Client({ connection, namespace: 'default' }),
+    ),
   });
   const running = runWorkers(workers);
 

@@ -1,6 +1,9 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { queryWhenReady } from '../../src/cli/queryWhenReady.js';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
 import type { LifecycleInput } from '../../src/workflows/input.js';
@@ -33,6 +36,20 @@ export async function withWorkers<T>(
   fn: (prefix: string) => Promise<T>,
 ): Promise<T> {
   const prefix = uniqueName('test');
+  const stop = await startWorkers(env, zones, prefix);
+  try {
+    return await fn(prefix);
+  } finally {
+    await stop();
+  }
+}
+
+/** Starts workers serving every trust zone on the task queues of `prefix`; the answer stops them (as a worker restart does). */
+export async function startWorkers(
+  env: TestWorkflowEnvironment,
+  zones: Record<string, object>,
+  prefix: string,
+): Promise<() => Promise<void>> {
   const workers = await createWorkers({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -42,12 +59,10 @@ export async function withWorkers<T>(
     workflowBundle: await workflowBundle(),
   });
   const running = runWorkers(workers);
-  try {
-    return await fn(prefix);
-  } finally {
+  return async () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await running;
-  }
+  };
 }
 
 export function startLifecycle(
@@ -63,6 +78,18 @@ export function startLifecycle(
   });
 }
 
+/** The non-retryable ApplicationFailure the run ended with; fails the test when it succeeds or fails otherwise. */
+export async function nonRetryableFailure(handle: WorkflowHandle<typeof platformLifecycle>): Promise<ApplicationFailure> {
+  const err = await handle.result().then(
+    () => assert.fail('the run should fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof WorkflowFailedError);
+  assert.ok(err.cause instanceof ApplicationFailure);
+  assert.equal(err.cause.nonRetryable, true);
+  return err.cause;
+}
+
 /** Polls the state query until the predicate holds; fails after the limit with the last state. */
 export async function waitForState(
   handle: WorkflowHandle<typeof platformLifecycle>,
@@ -72,11 +99,39 @@ export async function waitForState(
   const deadline = Date.now() + limitMs;
   let state: LifecycleState | undefined;
   while (Date.now() < deadline) {
-    state = await handle.query(stateQuery);
+    state = await queryWhenReady(handle, stateQuery, Math.max(0, deadline - Date.now()));
     if (predicate(state)) return state;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`state not reached within ${limitMs}ms; last state:\n${JSON.stringify(state, null, 2)}`);
+}
+
+/** The id of the run a workflow continued as, once its current run is no longer `runId`; the server answers, no worker is asked. */
+export async function continuedRun(handle: WorkflowHandle, runId: string, limitMs = 60_000): Promise<string> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const current = (await handle.describe()).runId;
+    if (current !== runId) return current;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${handle.workflowId} did not continue as new within ${limitMs}ms`);
+}
+
+/**
+ * Waits, asking the server, until the current run of `handle` has completed a workflow task: a query sent before
+ * then waits for a worker to take the run's first task, and times out on a busy server. Fails naming what the
+ * run's history holds.
+ */
+export async function firstTaskCompleted(handle: WorkflowHandle, limitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  let types: string[] = [];
+  while (Date.now() < deadline) {
+    const history = await handle.fetchHistory();
+    types = (history.events ?? []).map((event) => String(event.eventType));
+    if (history.events?.some((event) => event.workflowTaskCompletedEventAttributes)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${handle.workflowId} completed no workflow task within ${limitMs}ms; its history: ${types.join(', ')}`);
 }
 
 /** Polls the doubles' records until one matches; fails after the limit. */

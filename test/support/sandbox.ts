@@ -7,10 +7,23 @@ import {
   sandboxStatus,
   sandboxUp,
   shiftedPorts,
+  type ArgoCdMode,
   type SandboxConfig,
   type SandboxStatus,
 } from '../../src/sandbox/index.js';
 import { repoRoot } from './tools.js';
+
+/**
+ * Every port shift of the tests' sandboxes, in one place. The end-to-end shifts' ports never meet the others'
+ * (nor the integration sandbox's, which runs throughout), so the two groups may run side by side; no shift's
+ * ports meet the demo's sandbox (no shift), which `make demo` leaves running before `make test`:
+ * test/unit/testPortShifts.test.ts checks it. Within a group files go one at a time and may share a shift.
+ */
+export const portShifts = {
+  integrationSandbox: 2_000,
+  endToEnd: { emptyCluster: 12_000, multiCluster: 10_500, promotion: 13_250 },
+  integration: { emptyCluster: 6_750, multiCluster: 8_250, spokeHub: 4_500, spokeOnly: 5_750, sandboxLifecycle: 10_000, bench: 8_750 },
+} as const;
 
 /**
  * The integration tests' own sandbox: .baton/test-sandbox, every port moved by 2000, Argo CD preinstalled.
@@ -18,7 +31,7 @@ import { repoRoot } from './tools.js';
  * after a teardown, and the tests must neither depend on what a demo left nor change it.
  */
 export const integrationSandboxEnv: Record<string, string> = {
-  ...shiftedPorts(2_000),
+  ...shiftedPorts(portShifts.integrationSandbox),
   BATON_SANDBOX_DIR: join(repoRoot, '.baton/test-sandbox'),
   BATON_SANDBOX_ARGOCD: 'preinstalled',
 };
@@ -48,8 +61,8 @@ export async function stopSandbox(): Promise<void> {
   await sandboxDown(integrationSandboxConfig(), progress);
 }
 
-/** A sandbox of a test's own whose cluster starts without any Argo CD object, and how to remove it. */
-export interface EmptyClusterSandbox {
+/** A sandbox of a test's own, and how to remove it. */
+export interface OwnSandbox {
   /** The environment that names it (ports, state folder, Argo CD mode), for the baton CLI and sandbox functions. */
   env: NodeJS.ProcessEnv;
   config: SandboxConfig;
@@ -60,17 +73,11 @@ export interface EmptyClusterSandbox {
   remove(): Promise<void>;
 }
 
-/**
- * A sandbox of a test's own (every port moved by 12000, state in a temporary folder) in the bootstrap Argo CD
- * mode: phase 1 installs Argo CD into an empty cluster, and teardown can be compared with that cluster.
- */
-export async function emptyClusterSandbox(): Promise<EmptyClusterSandbox> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...shiftedPorts(12_000),
-    BATON_SANDBOX_ARGOCD: 'bootstrap',
-    BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-empty-')),
-  };
+/** A sandbox of a test's own whose cluster starts without any Argo CD object. */
+export type EmptyClusterSandbox = OwnSandbox;
+
+/** Brings up the sandbox this environment names and hands it over. */
+async function ownSandbox(env: NodeJS.ProcessEnv): Promise<OwnSandbox> {
   const config = sandboxConfig(env);
   const status = await sandboxUp(config, progress);
   return {
@@ -91,4 +98,38 @@ export async function emptyClusterSandbox(): Promise<EmptyClusterSandbox> {
       await rm(config.stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A sandbox of a test's own (every port moved by the end-to-end shift unless told otherwise, state in a temporary folder) in the
+ * bootstrap Argo CD mode: phase 1 installs Argo CD into an empty cluster, and teardown can be compared with that cluster.
+ */
+export async function emptyClusterSandbox(portShift: number = portShifts.endToEnd.emptyCluster): Promise<EmptyClusterSandbox> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...shiftedPorts(portShift),
+    BATON_SANDBOX_ARGOCD: 'bootstrap',
+    BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-empty-')),
+  };
+  return ownSandbox(env);
+}
+
+/**
+ * A sandbox of a test's own with these clusters (every port moved by the end-to-end shift unless told otherwise, state in a temporary folder): the first
+ * is the hub, where Argo CD runs (in-cluster to it), each other one a control plane of its own on the hub's cluster
+ * ports + 100 * i. The clusters' kubeconfigs and API servers are in `status.clusters`. `argocdMode` bootstrap: the
+ * hub starts without Argo CD, as in emptyClusterSandbox.
+ */
+export async function multiClusterSandbox(
+  clusters: string[],
+  argocdMode: ArgoCdMode = 'preinstalled',
+  portShift: number = portShifts.endToEnd.multiCluster,
+): Promise<OwnSandbox> {
+  return ownSandbox({
+    ...process.env,
+    ...shiftedPorts(portShift),
+    BATON_SANDBOX_ARGOCD: argocdMode,
+    BATON_SANDBOX_CLUSTERS: clusters.join(','),
+    BATON_SANDBOX_DIR: await mkdtemp(join(tmpdir(), 'baton-clusters-')),
+  });
 }

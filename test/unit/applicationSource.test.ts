@@ -29,13 +29,16 @@ async function recordedSpecs(): Promise<{ file: string; spec: unknown }[]> {
 }
 
 describe("a stack's Application", () => {
-  it('is exactly what it was before sources, for every recorded history (specs with only path)', async () => {
+  it('is exactly what it was before sources, for every recorded history whose stacks give only a path', async () => {
     const recorded = await recordedSpecs();
-    assert.ok(recorded.length >= 2, `expected recorded histories in ${historiesDir}`);
+    let pathOnly = 0;
     for (const { file, spec: document } of recorded) {
       const validated = validatePlatformSpec(document);
       assert.ok(validated.ok, `${file}: its spec no longer validates`);
       const { spec } = validated;
+      // Histories recorded since stacks have sources (a day-2 change of values, say) are not about this.
+      if (spec.spec.stacks.some((stack) => stack.source || stack.sources)) continue;
+      pathOnly += 1;
       for (const [i, app] of applications(spec).entries()) {
         const stack = spec.spec.stacks[i]!;
         assert.deepEqual(
@@ -50,9 +53,10 @@ describe("a stack's Application", () => {
         assert.equal('sources' in app.spec, false, `${file}: ${stack.name} has no sources`);
       }
     }
+    assert.ok(pathOnly >= 2, `expected recorded histories of path-only specs in ${historiesDir}`);
   });
 
-  it('is the whole manifest it was for a path-only stack', () => {
+  it('is the whole manifest for a path-only stack on the hub: its environment in the project and the labels', () => {
     const spec = parsePlatformSpec(
       'apiVersion: baton/v1alpha1\nkind: Platform\nmetadata: { name: demo }\nspec:\n  source: { repoURL: file:///srv/platform.git, targetRevision: main }\n  stacks:\n    - { name: web, path: apps/web }\n',
     );
@@ -69,13 +73,15 @@ describe("a stack's Application", () => {
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {
-        project: 'demo',
+        project: 'demo-dev',
         source: { repoURL: 'file:///srv/platform.git', path: 'apps/web', targetRevision: 'main' },
         destination: { server: 'https://kubernetes.default.svc', namespace: 'web' },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
           syncOptions: ['CreateNamespace=true'],
-          managedNamespaceMetadata: { labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/platform': 'demo' } },
+          managedNamespaceMetadata: {
+            labels: { 'app.kubernetes.io/managed-by': 'baton', 'baton.dev/platform': 'demo', 'baton.dev/environment': 'dev' },
+          },
         },
       },
     });
@@ -164,6 +170,7 @@ spec:
 
   it("gives the bootstrap playbooks the repositories the platform's AppProject allows", () => {
     const ansible = { kubeconfig: '/k', argocdManifestsDir: '/m' };
+    const hub = { name: 'in-cluster', kubeconfig: '/k', server: 'https://127.0.0.1:16443' };
     const run = {
       playbook: 'bootstrap' as const,
       platform: 'demo',
@@ -171,12 +178,12 @@ spec:
       features: {},
       source: { repoURL: 'file:///srv/platform.git', targetRevision: 'main' },
     };
-    assert.deepEqual(playbookVars(ansible, { ...run, sourceRepos: ['file:///srv/platform.git', registry] }).baton_source_repos, [
+    assert.deepEqual(playbookVars(ansible, { ...run, sourceRepos: ['file:///srv/platform.git', registry] }, hub).baton_source_repos, [
       'file:///srv/platform.git',
       registry,
     ]);
     assert.deepEqual(
-      playbookVars(ansible, run).baton_source_repos,
+      playbookVars(ansible, run, hub).baton_source_repos,
       ['file:///srv/platform.git'],
       'a run recorded before sources: the platform repository alone',
     );

@@ -10,6 +10,7 @@ import { zoneActivities } from '../../src/worker/zoneActivities.js';
 
 const automationKubeconfig = '/secrets/automation.kubeconfig';
 const run = { playbook: 'rotate-credentials' as const, platform: 'demo', environment: 'dev', features: {} };
+const hub = { name: 'in-cluster', kubeconfig: '/k', server: 'https://127.0.0.1:16443' };
 
 describe('the automation kubeconfig setting', () => {
   const settings = workerSettingsSchema.parse({
@@ -27,7 +28,7 @@ describe('the automation kubeconfig setting', () => {
   it('reaches the playbooks as automation_kubeconfig_file, where rotation writes it', () => {
     const ansible = ansibleSettings(settings);
     assert.ok(ansible);
-    assert.equal(playbookVars(ansible, run).automation_kubeconfig_file, automationKubeconfig);
+    assert.equal(playbookVars(ansible, run, hub).automation_kubeconfig_file, automationKubeconfig);
   });
 
   it('is optional: without it the cluster zone keeps its start kubeconfig and the playbooks write none', () => {
@@ -38,7 +39,7 @@ describe('the automation kubeconfig setting', () => {
       argocdManifestsDir: '/m',
     });
     assert.deepEqual(clusterSettings(without), { kubeconfig: '/k' });
-    assert.equal(playbookVars(ansibleSettings(without) ?? assert.fail('no ansible settings'), run).automation_kubeconfig_file, '');
+    assert.equal(playbookVars(ansibleSettings(without) ?? assert.fail('no ansible settings'), run, hub).automation_kubeconfig_file, '');
   });
 
   it('refuses an empty path', () => {

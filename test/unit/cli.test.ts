@@ -4,8 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
+import { changedParts, renderSpecChange } from '../../src/cli/specChangeText.js';
+import { resolveStacks } from '../../src/spec/resolve.js';
+import type { PlatformSpec } from '../../src/spec/schema.js';
+import { planSpecChange } from '../../src/spec/specChange.js';
+import { validatePlatformSpec } from '../../src/spec/validate.js';
 import { platformDocument, randomDag } from '../support/specs.js';
 import { repoRoot } from '../support/tools.js';
+import { maxStacks } from '../../src/spec/limits.js';
 
 const dir = mkdtempSync(`${tmpdir()}/baton-cli-`);
 
@@ -19,6 +25,14 @@ function specFile(name: string, stacks: { name: string; dependsOn?: string[] }[]
   writeFileSync(file, stringify(platformDocument(name, stacks)));
   return file;
 }
+
+function specOf(document: unknown): PlatformSpec {
+  const result = validatePlatformSpec(document);
+  assert.ok(result.ok, JSON.stringify(result));
+  return result.spec;
+}
+
+const parsed = (name: string, stacks: { name: string; dependsOn?: string[] }[]) => specOf(platformDocument(name, stacks));
 
 describe('baton validate and plan (the CLI contract)', () => {
   const peers = specFile('peers', [{ name: 'a' }, { name: 'b' }, { name: 'c', dependsOn: ['a', 'b'] }]);
@@ -60,13 +74,14 @@ describe('baton validate and plan (the CLI contract)', () => {
     assert.match(baton('plan', peers, '--mermaid').stdout, /^flowchart LR\n[\s\S]*a --> c\n {2}b --> c/);
   });
 
-  it('plans a 10,000-stack DAG', () => {
-    const big = specFile('big', randomDag(10_000, 3, 11));
+  // The most stacks a run takes (src/spec/limits.ts); more are refused, naming the limit (test/unit/specLimits.test.ts).
+  it(`plans a ${maxStacks}-stack DAG`, () => {
+    const big = specFile('big', randomDag(maxStacks, 3, 11));
     const run = baton('plan', big, '--json');
     assert.equal(run.code, 0, run.stderr);
     const plan = JSON.parse(run.stdout) as { order: string[]; levels: string[][]; teardownOrder: string[] };
-    assert.equal(plan.order.length, 10_000);
-    assert.equal(plan.levels.flat().length, 10_000);
+    assert.equal(plan.order.length, maxStacks);
+    assert.equal(plan.levels.flat().length, maxStacks);
     assert.deepEqual([...plan.teardownOrder].reverse(), plan.order);
   });
 
@@ -82,12 +97,15 @@ describe('baton validate and plan (the CLI contract)', () => {
     assert.match(both.stderr, /choose one of --json and --mermaid/);
   });
 
-  it('deploy and up refuse an environment the spec does not declare, naming the ones it does', () => {
+  it('deploy, up and apply refuse an environment the spec does not declare, naming the ones it does', () => {
     const file = `${dir}/environments.yaml`;
     const document = platformDocument('envs', [{ name: 'a' }]);
-    writeFileSync(file, stringify({ ...document, spec: { ...document.spec, environments: [{ name: 'dev' }, { name: 'prod' }] } }));
-    // up refuses it before it builds or starts anything.
-    for (const command of ['deploy', 'up']) {
+    writeFileSync(
+      file,
+      stringify({ ...document, spec: { ...document.spec, environments: [{ name: 'dev', namespaceSuffix: '-dev' }, { name: 'prod' }] } }),
+    );
+    // up refuses it before it builds or starts anything; apply before it asks the run anything.
+    for (const command of ['deploy', 'up', 'apply']) {
       const run = baton(command, file, '--env', 'staging');
       assert.equal(run.code, 2, `${command}: ${run.stderr}`);
       assert.equal(
@@ -101,5 +119,65 @@ describe('baton validate and plan (the CLI contract)', () => {
   it('schema prints the JSON Schema of the spec', () => {
     const schema = JSON.parse(baton('schema').stdout) as { properties: Record<string, unknown> };
     assert.ok(schema.properties.spec && schema.properties.metadata);
+  });
+});
+
+describe('baton plan --against and apply (day-2 changes)', () => {
+  const current = parsed('shop', [
+    { name: 'crds' },
+    { name: 'db', dependsOn: ['crds'] },
+    { name: 'api', dependsOn: ['db'] },
+    { name: 'old' },
+  ]);
+
+  it('prints what an apply does, in the order the run does it, and which part of a changed stack differs', () => {
+    const document = platformDocument('shop', [
+      { name: 'crds' },
+      { name: 'db', dependsOn: ['crds'] },
+      { name: 'api', dependsOn: ['db'] },
+      { name: 'search', dependsOn: ['crds'] },
+    ]);
+    const stacks = document.spec.stacks as Record<string, unknown>[];
+    stacks[1] = { ...stacks[1], source: { helm: { valuesObject: { replicas: 2 } } }, sync: { prune: false } };
+    const next = specOf(document);
+    const text = renderSpecChange(planSpecChange(current, next, 'dev'), current, next, 'dev');
+    assert.equal(
+      text,
+      [
+        'Platform shop in dev: 1 to add, 1 to change, 1 to remove, 2 untouched',
+        '',
+        '  ACTION     STACK   WHAT CHANGES',
+        '  add        search',
+        '  change     db      values, sync',
+        '  remove     old',
+        '  untouched  crds',
+        '  untouched  api',
+      ].join('\n'),
+    );
+  });
+
+  it('names a moved source, a new namespace and a new health gate', () => {
+    const document = platformDocument('shop', [{ name: 'crds' }, { name: 'db', dependsOn: ['crds'] }]);
+    const stacks = document.spec.stacks as Record<string, unknown>[];
+    stacks[0] = { ...stacks[0], path: 'stacks/crds-v2', namespace: 'crd-system', healthTimeout: '7m' };
+    const [before, after] = [resolveStacks(current, 'dev')[0]!, resolveStacks(specOf(document), 'dev')[0]!];
+    assert.deepEqual(changedParts(before, after), ['source', 'namespace', 'health gate']);
+  });
+
+  it('refuses conflicting options before it reaches Temporal', () => {
+    const file = specFile('shop', [{ name: 'crds' }]);
+    const repoAlone = baton('plan', file, '--repo-url', 'git://127.0.0.1/x.git');
+    assert.equal(repoAlone.code, 2);
+    assert.match(repoAlone.stderr, /--repo-url goes with --against/);
+    const againstJson = baton('plan', file, '--against', 'shop/dev', '--json');
+    assert.equal(againstJson.code, 2);
+    assert.match(againstJson.stderr, /--against prints a table; leave out --json and --mermaid/);
+    const invalid = specFile('cycle', [
+      { name: 'a', dependsOn: ['b'] },
+      { name: 'b', dependsOn: ['a'] },
+    ]);
+    const cycle = baton('apply', invalid, '--env', 'dev');
+    assert.equal(cycle.code, 1);
+    assert.match(cycle.stderr, /cycle\.yaml:\d+: .*dependency cycle: a -> b -> a/);
   });
 });

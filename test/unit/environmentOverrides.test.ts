@@ -25,7 +25,7 @@ const webIn = (text: string, environment: string) => resolveStacks(parsePlatform
 describe('environment overrides: resolution', () => {
   const helmWeb = platform(
     'source: { helm: { releaseName: web, valueFiles: [values-base.yaml] } }',
-    '- name: dev\n  stacks:\n    web: { helm: { valueFiles: [values-dev.yaml], parameters: [{ name: replicas, value: "1" }] } }\n- name: prod',
+    '- name: dev\n  stacks:\n    web: { helm: { valueFiles: [values-dev.yaml], parameters: [{ name: replicas, value: "1" }] } }\n- { name: prod, cluster: prod }',
   );
 
   it("merges the environment's Helm options over the stack's, each field replacing the stack's", () => {
@@ -78,14 +78,14 @@ describe('environment overrides: resolution', () => {
     ]);
   });
 
-  it("resolves the example platform's dev values file and overlay", () => {
+  it("resolves the example platform's staging values file and overlay", () => {
     const demo = parsePlatformSpec(readFileSync(`${repoRoot}manifests/examples/demo.yaml`, 'utf8'));
     const byName = (environment: string) => new Map(resolveStacks(demo, environment).map((s) => [s.name, s.source] as const));
-    assert.deepEqual(byName('dev').get('shop-web')?.helm, { releaseName: 'shop-web', valueFiles: ['values-dev.yaml'] });
-    assert.equal(byName('dev').get('logging')?.path, 'stacks/logging/overlays/dev');
+    assert.deepEqual(byName('staging').get('shop-web')?.helm, { releaseName: 'shop-web', valueFiles: ['values-dev.yaml'] });
+    assert.equal(byName('staging').get('logging')?.path, 'stacks/logging/overlays/dev');
     assert.deepEqual(byName('prod').get('shop-web')?.helm, { releaseName: 'shop-web', valueFiles: ['values-prod.yaml'] });
     assert.equal(byName('prod').get('logging')?.path, 'stacks/logging/overlays/prod');
-    assert.deepEqual(byName('e2e').get('shop-web')?.helm, { releaseName: 'shop-web' });
+    assert.deepEqual(byName('dev').get('shop-web')?.helm, { releaseName: 'shop-web' });
   });
 });
 

@@ -20,6 +20,9 @@ function steadyState(events: LifecycleState['steadyStateEvents']): LifecycleStat
     ],
     ledger: [],
     steadyStateEvents: events,
+    freight: null,
+    verifiedFreight: [],
+    promotion: null,
     startedAt: '2026-11-27T07:00:00.000Z',
   };
 }

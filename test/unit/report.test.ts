@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { renderHtml } from '../../src/report/html.js';
 import { incidentReport } from '../../src/report/incident.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { mergeTimelines, reportedRunLimit } from '../../src/report/mergeTimelines.js';
 import { timelineFromHistory, unrecordedReason, type RunTimeline } from '../../src/report/timeline.js';
 import { formatDuration } from '../../src/spec/duration.js';
 import { readHistoryFile } from '../../src/worker/replay.js';
 import type { HandoffRequest } from '../../src/workflows/authority.js';
+import type { LedgerEntry } from '../../src/workflows/state.js';
 import { authorityHandoffSignal } from '../../src/workflows/definitions.js';
 import { historiesDir } from '../support/histories.js';
 import { repoRoot } from '../support/tools.js';
@@ -83,6 +86,42 @@ function assertGanttShape(lines: string[]): { sections: string[]; tasks: { name:
   }
   return { sections, tasks };
 }
+
+/** When an event happened, in ms (a history read from JSON holds its seconds as a number). */
+const msOf = ({ eventTime }: HistoryEvent) => Number(eventTime!.seconds) * 1000 + Math.floor((eventTime!.nanos ?? 0) / 1e6);
+
+/** An event's time moved on by ms. */
+function shifted(event: HistoryEvent, ms: number): HistoryEvent {
+  return { ...event, eventTime: msToTs(msOf(event) + ms) };
+}
+
+/**
+ * The run a recorded run continued as new into, as the server starts it (the input the first run handed over,
+ * the run id it continues), going through the first run's events from its given one on again, later.
+ */
+function nextRun(first: HistoryEvent[], from: (e: HistoryEvent) => boolean): HistoryEvent[] {
+  const started = first[0]!.workflowExecutionStartedEventAttributes!;
+  const last = first.at(-1)!;
+  const again = first.slice(first.findIndex(from));
+  const ms = msOf(last) - msOf(again[0]!) + 1000;
+  return [
+    {
+      ...last,
+      workflowExecutionContinuedAsNewEventAttributes: undefined,
+      workflowExecutionStartedEventAttributes: {
+        ...started,
+        input: last.workflowExecutionContinuedAsNewEventAttributes!.input,
+        continuedExecutionRunId: started.originalExecutionRunId,
+      },
+    },
+    ...again.map((e) => shifted(e, ms)),
+  ];
+}
+
+const phaseIs = (name: string) => (e: HistoryEvent) =>
+  new TextDecoder().decode(
+    e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.BatonPhase?.data ?? undefined,
+  ) === JSON.stringify(name);
 
 describe('baton report', () => {
   it('shows the failed attempt with its error and failure type, and the later successful one', async () => {
@@ -214,18 +253,151 @@ describe('baton report', () => {
     const html = renderHtml(incidentReport(timeline));
     assert.ok(!html.includes('<script>alert'), 'no live script from the error');
     assert.ok(html.includes('upstream said &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &#39;more&#39;'));
-    assert.equal(html.match(/<script\b/g)?.length, 1, 'only the page’s own mermaid loader');
+    assert.equal(html.match(/<script\b/g), null, 'no script at all: the gantt is an inline SVG');
     assert.doesNotMatch(renderMarkdown(incidentReport(timeline)), /<script>/);
   });
 
-  it('renders HTML with the tables and the gantt source in a <pre class="mermaid">', async () => {
-    const html = renderHtml(incidentReport(await fixtureTimeline('failure-and-resume')));
+  it('renders HTML with the tables and the gantt as an inline SVG, a bar per attempt, loading nothing', async () => {
+    const timeline = await fixtureTimeline('failure-and-resume');
+    const html = renderHtml(incidentReport(timeline));
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /<h1>Run report: partial-6f84a3 in dev: torn-down<\/h1>/);
     assert.match(html, /<tr><td>cert-manager<\/td><td>deploy<\/td><td>1<\/td>(<td>[^<]*<\/td>){4}<td>application cert-manager is Degraded/);
-    const pre = /<pre class="mermaid">\n([\s\S]*?)\n<\/pre>/.exec(html);
-    assert.ok(pre);
-    assertGanttShape(pre[1]!.split('\n'));
+    const svg = /<svg class="gantt"[\s\S]*?<\/svg>/.exec(html);
+    assert.ok(svg, 'an inline gantt SVG');
+    assert.equal(svg[0].match(/<rect /g)?.length, timeline.attempts.length);
+    assert.match(svg[0], /<g class="bar failed"><title>cert-manager deploy 1: failed, /);
+    assert.doesNotMatch(html, /<script|<link|<img|src=|href=|url\(/, 'nothing to load');
+  });
+
+  it('shows a day-2 change from its applySpec update while the run carries it out: who, why, the plan it accepted', async () => {
+    const events = await openDiamondHistory();
+    const last = events.at(-1)!;
+    const plan = { added: ['search'], changed: ['left'], removed: ['right'], untouched: ['base', 'top'] };
+    const meta = { updateId: 'apply-1' };
+    const request = { spec: { metadata: { name: 'diamond' } }, requestedBy: 'ana', reason: 'search | left values' };
+    const timeline = timelineFromHistory({
+      events: [
+        ...events,
+        {
+          eventTime: last.eventTime,
+          workflowExecutionUpdateAcceptedEventAttributes: {
+            acceptedRequest: { meta, input: { name: 'applySpec', args: payloadsOf(request) } },
+          },
+        },
+        { eventTime: last.eventTime, workflowExecutionUpdateCompletedEventAttributes: { meta, outcome: { success: payloadsOf(plan) } } },
+      ],
+    });
+    assert.deepEqual(
+      timeline.changes.map((c) => [c.requestedBy, c.reason, c.status, c.plan]),
+      [['ana', 'search | left values', 'applying', plan]],
+    );
+    assert.deepEqual(
+      timeline.requests.filter((r) => r.kind === 'applySpec').map((r) => Object.keys(r).sort()),
+      [['at', 'kind', 'reason', 'requestedBy', 'via']],
+      'the request row leaves the spec out',
+    );
+    const markdown = renderMarkdown(incidentReport(timeline));
+    assert.ok(markdown.includes('| ana | search \\| left values | applying | search | left | right |  |'), markdown);
+  });
+
+  it('shows the changes a run carried over with their handoffs, and says when there were none', async () => {
+    const timeline = await fixtureTimeline('diamond-lifecycle');
+    assert.match(renderMarkdown(incidentReport(timeline)), /No change was applied to the running platform\./);
+    const [start, end] = ['2026-11-27T09:00:00.000Z', '2026-11-27T09:02:00.000Z'];
+    const entry = (from: LedgerEntry['from'], to: LedgerEntry['to'], at: string): LedgerEntry => ({
+      concern: 'platform',
+      from,
+      to,
+      at,
+      reason: 'apply by ana',
+      sender: timeline.workflowId,
+      accepted: true,
+    });
+    timeline.handoffs = [
+      entry('bootstrap', 'orchestration', '2026-11-27T08:00:00.000Z'),
+      entry('deployment', 'orchestration', '2026-11-27T09:00:01.000Z'),
+      entry('orchestration', 'deployment', '2026-11-27T09:01:59.000Z'),
+    ];
+    timeline.changes = [
+      {
+        requestedBy: 'ana',
+        plan: { added: [], changed: ['left'], removed: [], untouched: ['base', 'right', 'top'] },
+        status: 'applied',
+        startedAt: start,
+        finishedAt: end,
+      },
+    ];
+    assert.match(
+      renderMarkdown(incidentReport(timeline)),
+      new RegExp(
+        `^\\| ${start} \\| ${end} \\| ana \\|  \\| applied \\|  \\| left \\|  \\| deployment -&gt; orchestration; orchestration -&gt; deployment \\|$`,
+        'm',
+      ),
+    );
+  });
+
+  it('merges the runs of a workflow id into one life: phases, attempts numbered over it, requests, the latest ledger', async () => {
+    // The recorded run applies a change and continues as new; the next one applies another and continues too.
+    const events = (await readHistoryFile(`${historiesDir}/apply.json`)).history.events!;
+    const [first, second] = [timelineFromHistory({ events }), timelineFromHistory({ events: nextRun(events, phaseIs('steady-state')) })];
+    assert.equal(second.continuedFrom, events[0]!.workflowExecutionStartedEventAttributes!.originalExecutionRunId);
+    const merged = mergeTimelines([first, second]);
+    assert.deepEqual([merged.runs, merged.continuedFrom, merged.start, merged.end], [2, null, first.start, second.end]);
+    assert.equal(merged.outcome, 'continued as new');
+    assert.deepEqual(
+      merged.phases.map((p) => p.name),
+      ['pre-bootstrap', 'bootstrap', 'orchestration', 'steady-state', 'orchestration', 'steady-state', 'orchestration'],
+    );
+    assert.deepEqual(
+      merged.attempts.map((a) => `${a.stack} ${a.action} ${a.attempt}`),
+      [
+        ...['base', 'cache', 'web', 'edge'].map((s) => `${s} deploy 1`),
+        ...['web deploy 2', 'queue deploy 1', 'edge delete 1'],
+        ...['web deploy 3', 'queue deploy 2', 'edge delete 2'],
+      ],
+    );
+    assert.deepEqual(first.attempts[0]!.attempt, 1, 'the runs are left as they were');
+    assert.deepEqual(
+      merged.requests.map((r) => `${r.kind} ${r.requestedBy}`),
+      ['applySpec alice', 'applySpec alice'],
+    );
+    assert.deepEqual([merged.handoffs, merged.changes, merged.stacks], [second.handoffs, second.changes, second.stacks]);
+    // Each stack's latest deploy weighs the path: base's from the first run, web's from the second.
+    assert.deepEqual([merged.deployDurations.base, merged.deployDurations.web], [first.deployDurations.base, second.deployDurations.web]);
+    assert.match(renderMarkdown(incidentReport(merged)), /^- Runs: 2$/m);
+  });
+
+  it('joins the phase a run continued as new in with the next run, and lists the steady-state events of both', async () => {
+    const events = (await readHistoryFile(`${historiesDir}/continue-as-new.json`)).history.events!;
+    const runs = [timelineFromHistory({ events }), timelineFromHistory({ events: nextRun(events, phaseIs('steady-state')) })] as const;
+    const merged = mergeTimelines(runs);
+    assert.deepEqual(
+      merged.phases.map((p) => p.name),
+      ['pre-bootstrap', 'bootstrap', 'orchestration', 'steady-state'],
+    );
+    assert.deepEqual([merged.phases.at(-1)!.start, merged.phases.at(-1)!.end], [runs[0].phases.at(-1)!.start, runs[1].end]);
+    assert.equal(merged.steadyStateEvents.length, 2 * runs[0].steadyStateEvents.length);
+    assert.ok(merged.steadyStateEvents.length > 0);
+    assert.deepEqual(merged.criticalPath.stacks, ['base', 'left', 'top']);
+  });
+
+  it('says in its facts when the report does not reach back to the first run', async () => {
+    const events = (await readHistoryFile(`${historiesDir}/continue-as-new.json`)).history.events!;
+    const alone = timelineFromHistory({ events: nextRun(events, phaseIs('steady-state')) });
+    const runId = alone.continuedFrom!;
+    assert.match(
+      renderMarkdown(incidentReport(alone)),
+      new RegExp(`^- Runs: 1, not the whole life: this run continued run ${runId}, which the report does not read$`, 'm'),
+    );
+    const cut = mergeTimelines([alone, ...Array.from({ length: reportedRunLimit - 1 }, () => ({ ...alone, continuedFrom: 'x' }))]);
+    assert.match(
+      renderMarkdown(incidentReport(cut)),
+      new RegExp(
+        `^- Runs: ${reportedRunLimit}, not the whole life: the first of these ${reportedRunLimit} continued run ${runId}, which the report does not read \\(a report reads at most ${reportedRunLimit} runs\\)$`,
+        'm',
+      ),
+    );
   });
 
   it('reports from a history file on the command line, and says in one line when the file is missing', () => {
@@ -233,6 +405,7 @@ describe('baton report', () => {
     const ok = run(`${historiesDir}/failure-and-resume.json`);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /^# Run report: partial-6f84a3/);
+    assert.match(ok.stdout, /^- Runs: 1$/m);
     const html = run(`${historiesDir}/diamond-lifecycle.json`, '--html');
     assert.equal(html.status, 0, html.stderr);
     assert.match(html.stdout, /^<!doctype html>/);

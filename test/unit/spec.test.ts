@@ -19,6 +19,9 @@ function problems(text: string): string[] {
   return [];
 }
 
+const requiresApprovalRemoved =
+  'was removed: promotion.approvals replaces it, e.g. promotion: { approvals: { required: 1, from: [release-lead] } }; remove requiresApproval';
+
 const valid = `apiVersion: baton/v1alpha1
 kind: Platform
 metadata:
@@ -193,31 +196,26 @@ describe('platform spec', () => {
       lines: ['p.yaml:9: spec.stacks[0] (cert-manager).dependsOn[0]: dependency cycle: cert-manager -> ingress -> cert-manager'],
     },
     {
-      kind: 'a field reserved for what is not built yet',
-      edit: (t) => `${t}  environments:\n    - name: dev\n    - name: prod\n      requiresApproval: true\n`,
-      lines: [
-        'p.yaml:15: spec.environments[1] (prod).requiresApproval: true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false',
-      ],
+      kind: 'a removed field, with what replaced it',
+      edit: (t) => `${t}  environments:\n    - name: dev\n    - name: prod\n      cluster: prod\n      requiresApproval: true\n`,
+      lines: [`p.yaml:16: spec.environments[1] (prod).requiresApproval: ${requiresApprovalRemoved}`],
     },
   ];
   for (const { kind, edit, lines } of cases) {
     it(`reports ${kind} as one line naming the place and the value`, () => assert.deepEqual(problems(edit(valid)), lines));
   }
 
-  it('reports every problem of a file at once, the reserved field with the others', () => {
-    const text = `${valid.replace('kind: Platform', 'kind: Plaform')}  environments:\n    - { name: prod, requiresApproval: true }\n`;
+  it('reports every problem of a file at once, the removed field with the others', () => {
+    const text = `${valid.replace('kind: Platform', 'kind: Plaform')}  environments:\n    - { name: prod, requiresApproval: false, typo: 1 }\n`;
     assert.deepEqual(problems(text), [
       'p.yaml:2: kind: "Plaform" must be "Platform"',
-      'p.yaml:13: spec.environments[0] (prod).requiresApproval: true is refused: approvals before a deploy are not built yet; remove requiresApproval or set it to false',
+      `p.yaml:13: spec.environments[0] (prod).requiresApproval: ${requiresApprovalRemoved}`,
+      'p.yaml:13: spec.environments[0] (prod): unknown field "typo"',
     ]);
   });
 
-  it('accepts requiresApproval: false, which is what every environment is today', () => {
-    assert.deepEqual(problems(`${valid}  environments:\n    - { name: dev, requiresApproval: false }\n`), []);
-  });
-
   it('allows a deploy only to a declared environment, when the spec declares any', () => {
-    const spec = parsePlatformSpec(`${valid}  environments:\n    - name: dev\n    - name: prod\n`);
+    const spec = parsePlatformSpec(`${valid}  environments:\n    - name: dev\n    - { name: prod, cluster: prod }\n`);
     assert.equal(undeclaredEnvironment(spec, 'dev'), undefined);
     assert.equal(
       undeclaredEnvironment(spec, 'staging'),

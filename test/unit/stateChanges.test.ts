@@ -42,6 +42,9 @@ function run(fields: Partial<LifecycleState>): LifecycleState {
     stacks: [],
     ledger: [],
     steadyStateEvents: [],
+    freight: null,
+    verifiedFreight: [],
+    promotion: null,
     startedAt: at('08:30:00'),
     ...fields,
   };
@@ -170,6 +173,26 @@ describe('the watch prints a line per change', () => {
     };
     assert.deepEqual(stateChanges(before, { ...before, ledger: [rejected] }, seenAt), [
       '08:33:00  authority platform: deployment -> orchestration REJECTED  handoff from baton/demo/other (not the holder)',
+    ]);
+  });
+
+  it('says when a day-2 change starts, first, and when it is applied or parks', () => {
+    const plan = { added: ['search'], changed: ['api'], removed: ['old'], untouched: ['crds'] };
+    const applying = { requestedBy: 'ana', reason: 'search for the shop', plan, status: 'applying' as const, startedAt: at('08:35:00') };
+    const steady = run({ phase: phase(3), authority: { platform: 'deployment' } });
+    const started = run({ change: applying, ledger: [handoff('deployment', 'orchestration', '08:35:00', 'apply by ana')] });
+    assert.deepEqual(stateChanges(steady, started, seenAt), [
+      '08:35:00  change by ana: applying (1 to add, 1 to change, 1 to remove, 1 untouched)  search for the shop',
+      '08:35:00  phase 3 (steady-state) -> 2 (orchestration)',
+      '08:35:00  authority platform: deployment -> orchestration  apply by ana',
+    ]);
+    const parked = run({ change: { ...applying, status: 'failed', finishedAt: at('08:36:00') } });
+    assert.deepEqual(stateChanges(started, parked, seenAt), [
+      '08:36:00  change by ana: failed: the run waits for resume (1 to add, 1 to change, 1 to remove, 1 untouched)  search for the shop',
+    ]);
+    const applied = run({ change: { ...applying, status: 'applied', finishedAt: at('08:37:00') } });
+    assert.deepEqual(stateChanges(parked, applied, seenAt), [
+      '08:37:00  change by ana: applied (1 to add, 1 to change, 1 to remove, 1 untouched)  search for the shop',
     ]);
   });
 });

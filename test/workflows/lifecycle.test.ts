@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { abortUpdate, authorityHandoffSignal, resumeSignal, resumeUpdate, teardownUpdate } from '../../src/workflows/definitions.js';
@@ -10,6 +10,7 @@ import { saveHistory } from '../support/histories.js';
 import {
   deleteOrder,
   handoffs,
+  nonRetryableFailure,
   startLifecycle,
   statuses,
   uniqueName,
@@ -239,15 +240,9 @@ describe('platformLifecycle on the Temporal dev server', () => {
         { name: 'b', dependsOn: ['nope'] },
       ]);
       const handle = await startLifecycle(env.client, prefix, { spec, environment: 'dev' });
-      const err = await handle.result().then(
-        () => assert.fail('the run should fail'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof WorkflowFailedError);
-      assert.ok(err.cause instanceof ApplicationFailure);
-      assert.equal(err.cause.nonRetryable, true);
-      assert.equal(err.cause.type, failureTypes.invalidPlatformSpec);
-      const [issues] = err.cause.details as [{ keys: unknown[] }[]];
+      const failure = await nonRetryableFailure(handle);
+      assert.equal(failure.type, failureTypes.invalidPlatformSpec);
+      const [issues] = failure.details as [{ keys: unknown[] }[]];
       assert.deepEqual(
         issues.map((i) => i.keys),
         [['spec', 'stacks', 1, 'dependsOn', 0]],

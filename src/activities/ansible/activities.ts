@@ -5,7 +5,7 @@ import { activityContext, heartbeatWhile } from '../heartbeat.js';
 import type { AnsibleActivities, PlaybookSummary } from '../interfaces.js';
 import { describeEvent, taskLabel, type PlaybookEvent, type StatsEvent, type TaskResultEvent } from './events.js';
 import { withExtraVarsFile } from './extraVars.js';
-import { playbookVars, type RunPlaybookInput } from './playbookVars.js';
+import { playbookCluster, playbookVars, type RunPlaybookInput } from './playbookVars.js';
 import { runPlaybookProcess } from './process.js';
 import { automationCredentialsRef, defaultPlaybookDir, type AnsibleSettings } from './settings.js';
 
@@ -14,6 +14,7 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
   const playbookDir = settings.playbookDir ?? defaultPlaybookDir;
 
   async function runPlaybook(input: RunPlaybookInput): Promise<PlaybookSummary> {
+    const cluster = playbookCluster(settings, input);
     const context = activityContext();
     const started = Date.now();
     let progress = `playbook ${input.playbook} starting`;
@@ -36,7 +37,7 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
     };
     const stopHeartbeats = heartbeatWhile(() => progress);
 
-    const exit = await withExtraVarsFile(playbookVars(settings, input), (varsFile) =>
+    const exit = await withExtraVarsFile(playbookVars(settings, input, cluster), (varsFile) =>
       runPlaybookProcess({
         command: settings.ansiblePlaybook ?? 'ansible-playbook',
         args: [join(playbookDir, `${input.playbook}.yml`), '--extra-vars', `@${varsFile}`],
@@ -72,7 +73,7 @@ export function createAnsibleActivities(settings: AnsibleSettings): AnsibleActiv
       unreachable: stats?.unreachable ?? 0,
       skipped: stats?.skipped ?? 0,
       durationMs: Date.now() - started,
-      ...(input.playbook === 'teardown' ? {} : { credentialsRef: automationCredentialsRef }),
+      ...(input.playbook === 'teardown' ? { keptArgoCd: stats?.data?.baton_kept_argocd === true } : { credentialsRef: automationCredentialsRef }),
     };
     if (failedTask) {
       const task = taskLabel(failedTask);

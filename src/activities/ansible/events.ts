@@ -25,6 +25,8 @@ export interface StatsEvent {
   failed: number;
   unreachable: number;
   skipped: number;
+  /** What the playbook reported with set_stats (ansible/teardown.yml: baton_kept_argocd). */
+  data?: Record<string, unknown>;
 }
 
 export type PlaybookEvent = TaskStartEvent | TaskResultEvent | StatsEvent;

@@ -1,7 +1,8 @@
 import type { StackTarget } from '../interfaces.js';
 import type { StackSources } from '../../spec/applicationSource.js';
-import { managedLabels } from '../../spec/labels.js';
-import { applicationName } from '../../spec/names.js';
+import { managedLabels, stackLabel } from '../../spec/labels.js';
+import { applicationName, appProjectName } from '../../spec/names.js';
+import { inClusterName } from '../../spec/schema.js';
 import type { ApplicationManifest } from './client.js';
 import { inClusterServer, type ArgoCdSettings } from './settings.js';
 
@@ -28,7 +29,18 @@ function sourcesOf(target: StackTarget): StackSources {
   throw new Error(`stack ${(stack as { name: string }).name} has neither source nor sources`);
 }
 
-/** The Application of one stack: its source (or sources), its namespace, and the stack's sync policy. */
+/**
+ * Where the Application deploys: the hub by its server URL, as Argo CD knows the cluster it runs in,
+ * any other cluster by the name it is registered under. A target without a cluster (a child started
+ * before environments had clusters) deploys to the hub.
+ */
+function destinationOf(target: StackTarget, settings: ArgoCdSettings): ApplicationManifest['spec']['destination'] {
+  const cluster = target.cluster ?? inClusterName;
+  const namespace = target.stack.namespace;
+  return cluster === inClusterName ? { server: settings.destinationServer ?? inClusterServer, namespace } : { name: cluster, namespace };
+}
+
+/** The Application of one stack: its source (or sources), its destination, its environment's AppProject, and the stack's sync policy. */
 export function stackApplication(target: StackTarget, settings: ArgoCdSettings): ApplicationManifest {
   const { platform, environment, stack } = target;
   return {
@@ -36,21 +48,22 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
       name: applicationName(platform, environment, stack.name),
       namespace: settings.applicationNamespace ?? 'argocd',
       labels: {
-        ...managedLabels(platform),
-        'baton.dev/environment': environment,
-        'baton.dev/stack': stack.name,
+        ...managedLabels(platform, environment),
+        [stackLabel]: stack.name,
       },
       finalizers: [cascadeFinalizer],
     },
     spec: {
-      project: settings.project ?? platform,
+      project: settings.project ?? appProjectName(platform, environment),
       ...sourcesOf(target),
-      destination: { server: settings.destinationServer ?? inClusterServer, namespace: stack.namespace },
+      destination: destinationOf(target, settings),
       syncPolicy: {
         automated: { prune: stack.sync.prune, selfHeal: stack.sync.selfHeal },
         syncOptions: stack.sync.options,
-        // A namespace Argo CD creates carries the platform's labels: teardown and findOrphans find it.
-        ...(stack.sync.options.includes('CreateNamespace=true') ? { managedNamespaceMetadata: { labels: managedLabels(platform) } } : {}),
+        // A namespace Argo CD creates carries the platform's and environment's labels: teardown and findOrphans find it.
+        ...(stack.sync.options.includes('CreateNamespace=true')
+          ? { managedNamespaceMetadata: { labels: managedLabels(platform, environment) } }
+          : {}),
       },
     },
   };

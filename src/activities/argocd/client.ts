@@ -24,7 +24,8 @@ export interface ApplicationManifest {
   metadata: { name: string; namespace: string; labels: Record<string, string>; finalizers: string[] };
   spec: {
     project: string;
-    destination: { server: string; namespace: string };
+    /** The hub by its server URL, any other cluster by the name it is registered under in Argo CD. */
+    destination: ({ server: string } | { name: string }) & { namespace: string };
     syncPolicy: {
       automated?: { prune: boolean; selfHeal: boolean };
       syncOptions: string[];
@@ -174,7 +175,8 @@ export class ArgoCdClient {
     }
   }
 
-  private async call<T extends z.ZodType>(
+  /** One typed call to Argo CD's API, its answer validated by the schema (what the zone's other modules send, such as resource actions). */
+  async call<T extends z.ZodType>(
     method: string,
     path: string,
     schema: T,

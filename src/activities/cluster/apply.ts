@@ -20,8 +20,9 @@ function checkShape(manifest: KubernetesManifest, index: number): void {
   }
 }
 
-function labelled(manifest: KubernetesManifest, platform: string): KubernetesManifest {
-  return { ...manifest, metadata: { ...manifest.metadata, labels: { ...manifest.metadata.labels, ...managedLabels(platform) } } };
+function labelled(manifest: KubernetesManifest, platform: string, environment: string): KubernetesManifest {
+  const labels = { ...manifest.metadata.labels, ...managedLabels(platform, environment) };
+  return { ...manifest, metadata: { ...manifest.metadata, labels } };
 }
 
 /** What a retry cannot fix is non-retryable; an unreachable or failing server is worth another try. */
@@ -49,16 +50,16 @@ function applyFailure(object: ManagedObject, err: unknown): Error {
 }
 
 /**
- * Server-side apply of every manifest, labelled as Baton's for the platform: CRDs first, waited for
+ * Server-side apply of every manifest, labelled as Baton's for the platform and environment: CRDs first, waited for
  * until Established (their kinds must exist before objects of those kinds), then namespaces, then the rest.
  * Applying the same manifests again changes nothing: the activity is idempotent.
  */
 export async function applyManifests(
   client: ClusterClient,
-  input: { platform: string; manifests: KubernetesManifest[]; force?: boolean; timeoutMs?: number },
+  input: { platform: string; environment: string; manifests: KubernetesManifest[]; force?: boolean; timeoutMs?: number },
 ): Promise<ApplyResult> {
   input.manifests.forEach(checkShape);
-  const ordered = inApplyOrder(input.manifests.map((manifest) => labelled(manifest, input.platform)));
+  const ordered = inApplyOrder(input.manifests.map((manifest) => labelled(manifest, input.platform, input.environment)));
   const applied: ManagedObject[] = [];
   const crdWaitMs = input.timeoutMs ?? 60_000;
 

@@ -1,7 +1,7 @@
 import { KubeConfig, KubernetesObjectApi, type V1APIResource, type V1APIResourceList } from '@kubernetes/client-node';
 import { HttpMethod } from '@kubernetes/client-node';
 
-/** Where the cluster zone's worker finds its credentials; fixed per worker. */
+/** Where the cluster zone's worker finds one cluster's credentials; fixed per worker. */
 export interface ClusterSettings {
   /** The kubeconfig the worker starts with, and keeps for phase 0; KUBECONFIG (or ~/.kube/config) when absent. */
   kubeconfig?: string;
@@ -9,6 +9,11 @@ export interface ClusterSettings {
   automationKubeconfig?: string;
   /** The most one API request may take. */
   requestTimeoutMs?: number;
+}
+
+/** The cluster zone's clusters: the hub (in-cluster) as the top-level settings, the others by their Argo CD name. */
+export interface ClusterZoneSettings extends ClusterSettings {
+  clusters?: Record<string, ClusterSettings>;
 }
 
 export function loadKubeConfig(path?: string): KubeConfig {

@@ -6,6 +6,9 @@ import { apiProblem, withDeadline } from './apiErrors.js';
 import type { ClusterClient } from './client.js';
 import { managedSelector } from './objects.js';
 
+/** The label naming a part of what bootstrap installs: the hub's Argo CD install is `argocd` (ansible/group_vars). */
+export const partLabel = 'baton.dev/part';
+
 /** How many list requests run at once: enough to be quick, few enough to be polite to the API server. */
 const parallelLists = 8;
 
@@ -31,11 +34,15 @@ async function listableResources(client: ClusterClient): Promise<{ apiVersion: s
 }
 
 /**
- * Every object, of any kind, labelled as Baton's for the platform. After a teardown this must be empty:
- * a kind that cannot be listed fails the search rather than being skipped, so an empty answer is a proof.
+ * Every object, of any kind, labelled as Baton's for the platform and (when given) the environment, except the
+ * objects of `exceptPart`. After a teardown this must be empty: a kind that cannot be listed fails the search
+ * rather than being skipped, so an empty answer is a proof.
  */
-export async function findOrphans(client: ClusterClient, input: { platform: string }): Promise<ManagedObject[]> {
-  const selector = managedSelector(input.platform);
+export async function findOrphans(
+  client: ClusterClient,
+  input: { platform: string; environment?: string; exceptPart?: string },
+): Promise<ManagedObject[]> {
+  const selector = `${managedSelector(input.platform, input.environment)}${input.exceptPart ? `,${partLabel}!=${input.exceptPart}` : ''}`;
   const resources = await listableResources(client);
   const found = new Map<string, ManagedObject>();
   const queue = [...resources];

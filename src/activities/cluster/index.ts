@@ -6,7 +6,7 @@
  * Argo CD Applications, which only Argo CD's API changes. See docs/architecture.md#trust-zones.
  */
 export { createClusterActivities } from './activities.js';
-export { ClusterClient, type ClusterSettings } from './client.js';
+export { ClusterClient, type ClusterSettings, type ClusterZoneSettings } from './client.js';
 export { fieldManager } from './apply.js';
 export { defaultRequiredPermissions } from './preflight.js';
 export { managedByLabel, platformLabel } from './objects.js';

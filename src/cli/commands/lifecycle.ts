@@ -38,16 +38,14 @@ export function registerLifecycleCommands(program: Command): void {
       "use this repository instead of the spec's spec.source.repoURL (e.g. the sandbox's, `baton sandbox status --json`)",
     )
     .action(async (file: string, options: { env: string; taskQueuePrefix: string; wait?: boolean; repoUrl?: string }) => {
-      const [{ loadPlatformSpec }, { failed, settled, startLifecycle, watchLifecycle }] = await Promise.all([
+      const [{ loadPlatformSpec }, { failed, settled, startLifecycle, watchLifecycle, withRepoUrl }] = await Promise.all([
         import('../../spec/load.js'),
         import('../lifecycleRun.js'),
       ]);
       const loaded = await loadPlatformSpec(file);
       const undeclared = undeclaredEnvironment(loaded, options.env);
       if (undeclared) throw new CliError(`${file}: ${undeclared}`, 2);
-      const spec = options.repoUrl
-        ? { ...loaded, spec: { ...loaded.spec, source: { ...loaded.spec.source, repoURL: options.repoUrl } } }
-        : loaded;
+      const spec = withRepoUrl(loaded, options.repoUrl);
       const workflowId = await startLifecycle({ spec, environment: options.env, taskQueuePrefix: options.taskQueuePrefix });
       process.stdout.write(`${workflowId}\n`);
       if (options.wait) {

@@ -24,8 +24,14 @@ export function registerSpecCommands(program: Command): void {
     .argument('<file>', 'platform spec (YAML)')
     .option('--json', 'print {"platform", "order", "levels", "teardownOrder"} as JSON')
     .option('--mermaid', 'print the dependency graph as a Mermaid flowchart')
-    .action(async (file: string, options: { json?: boolean; mermaid?: boolean }) => {
+    .option('--against <id>', 'print what `baton apply FILE` would do to this run (add, change, remove, untouched), without doing it')
+    .option('--repo-url <url>', 'with --against: the repository the run was deployed with (`deploy --repo-url`)')
+    .action(async (file: string, options: { json?: boolean; mermaid?: boolean; against?: string; repoUrl?: string }) => {
       if (options.json && options.mermaid) throw new CliError('choose one of --json and --mermaid', 2);
+      if (options.against && (options.json || options.mermaid))
+        throw new CliError('--against prints a table; leave out --json and --mermaid', 2);
+      if (options.repoUrl && !options.against) throw new CliError('--repo-url goes with --against', 2);
+      if (options.against) return (await import('./apply.js')).planAgainst(file, options.against, options.repoUrl);
       const { loadPlatformSpec } = await import('../../spec/load.js');
       const spec = await loadPlatformSpec(file);
       if (options.mermaid) process.stdout.write(`${renderPlanMermaid(spec)}\n`);

@@ -56,6 +56,8 @@ export function registerUpCommand(program: Command): void {
       process.env.TEMPORAL_ADDRESS ??= status.temporal.address;
       process.env.BATON_TEMPORAL_UI ??= status.temporal.ui;
       await ensureSandboxWorker(config, (line) => say(`[worker] ${line}`));
+      const { ensureSandboxUi } = await import('../../ui/sandboxUi.js');
+      const uiLink = await ensureSandboxUi(config, (line) => say(`[ui] ${line}`));
 
       const spec = { ...loaded, spec: { ...loaded.spec, source: { repoURL: status.git.url, targetRevision: status.git.branch } } };
       say(`[deploy] platform ${spec.metadata.name} (${spec.spec.stacks.length} stacks) to ${options.env} from ${status.git.url}`);
@@ -68,6 +70,7 @@ export function registerUpCommand(program: Command): void {
           failed(state)
             ? `${workflowId} stopped: ${state.error ?? state.waitingFor}. Fix it, then \`baton resume ${workflowId}\`.`
             : `${workflowId} reached phase ${state.phase.number} (${state.phase.name}): ${healthy} of ${state.stacks.length} stacks healthy, in ${formatDuration(Date.now() - began)}.`,
+          `Baton UI:    ${uiLink}`,
           `Temporal UI: ${temporalUiLink('default', workflowId)}`,
           `Argo CD:     ${status.argocd.url} (user ${status.argocd.username}, password in ${status.argocd.passwordFile})`,
           `kubectl:     ${join(config.repoRoot, '.tools/bin/kubectl')} --kubeconfig ${status.kubeconfig} get deployments -A`,

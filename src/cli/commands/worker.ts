@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { SandboxStatus } from '../../sandbox/index.js';
 import { formatIssue, formatPath } from '../../spec/issues.js';
+import { inClusterName } from '../../spec/schema.js';
+import { clustersEnv } from '../../worker/clusterFlags.js';
 import { servedQueues } from '../../worker/servedQueues.js';
 import type { WorkerSettings } from '../../worker/settings.js';
 import { defaultTaskQueuePrefix, workflowTaskQueue, zoneTaskQueue, type TrustZone } from '../../workflows/taskQueues.js';
@@ -11,6 +13,8 @@ interface WorkerOptions {
   serve: string;
   taskQueuePrefix: string;
   kubeconfig?: string;
+  /** NAME=KUBECONFIG, one per --cluster. */
+  cluster?: string[];
   automationKubeconfig?: string;
   argocdUrl?: string;
   argocdTokenFile?: string;
@@ -31,6 +35,7 @@ async function sandboxDefaults(): Promise<{ status: SandboxStatus; defaults: Par
     status,
     defaults: {
       kubeconfig: status.kubeconfig,
+      cluster: status.clusters.filter((c) => c.argocdName !== inClusterName).map((c) => `${c.argocdName}=${c.kubeconfig}`),
       automationKubeconfig: sandboxLayout(config).automationKubeconfig,
       argocdUrl: status.argocd.url,
       argocdUsername: status.argocd.username,
@@ -40,9 +45,25 @@ async function sandboxDefaults(): Promise<{ status: SandboxStatus; defaults: Par
   };
 }
 
+/** The clusters besides the hub: every --cluster, else BATON_CLUSTERS' list. */
+async function clustersFrom(options: WorkerOptions): Promise<WorkerSettings['clusters']> {
+  const { parseClusterFlags } = await import('../../worker/clusterFlags.js');
+  const listed = process.env[clustersEnv];
+  const [entries, source] = options.cluster?.length
+    ? [options.cluster, '--cluster']
+    : [listed ? listed.split(',').filter((entry) => entry.trim()) : [], clustersEnv];
+  if (entries.length === 0) return undefined;
+  try {
+    return parseClusterFlags(entries, source);
+  } catch (err) {
+    throw new CliError(`baton worker: bad settings\n  ${(err as Error).message}`, 2);
+  }
+}
+
 /** Checks the options as a whole and names each missing or bad one. */
 async function settingsFrom(options: WorkerOptions, tokenFile: string | undefined): Promise<WorkerSettings> {
   const { workerSettingsSchema } = await import('../../worker/settings.js');
+  const clusters = await clustersFrom(options);
   const credentials = options.argocdTokenFile
     ? { tokenFile: options.argocdTokenFile }
     : options.argocdUsername || options.argocdPasswordFile
@@ -55,6 +76,7 @@ async function settingsFrom(options: WorkerOptions, tokenFile: string | undefine
       .map((queue) => queue.trim())
       .filter(Boolean),
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(clusters ? { clusters } : {}),
     ...(options.automationKubeconfig ? { automationKubeconfig: options.automationKubeconfig } : {}),
     ...(options.argocdUrl || credentials
       ? {
@@ -92,6 +114,11 @@ export function registerWorkerCommand(program: Command): void {
         '--kubeconfig <file>',
         'cluster and ansible zones: the cluster credentials (the cluster zone keeps them for preflight and the orphan check)',
       ).env('BATON_KUBECONFIG'),
+    )
+    .option(
+      '--cluster <name=kubeconfig>',
+      `cluster and ansible zones: another cluster environments deploy to, by its name in Argo CD (repeatable; or ${clustersEnv}=name=file,name=file); --kubeconfig is the hub, ${inClusterName}`,
+      (entry: string, earlier: string[] | undefined) => [...(earlier ?? []), entry],
     )
     .addOption(
       new Option(
@@ -134,20 +161,31 @@ export function registerWorkerCommand(program: Command): void {
         process.env.TEMPORAL_ADDRESS ??= status.temporal.address;
       }
       const settings = await settingsFrom(options, tokenFile);
-      const [{ connectWorker }, { installRuntimeLogger }, { createWorkers, runWorkers }, { zoneActivities }] = await Promise.all([
+      const [
+        { connectWorker },
+        { installRuntimeLogger },
+        { createWorkers, runWorkers },
+        { zoneActivities },
+        { Client },
+        { configuredDataConverter },
+      ] = await Promise.all([
         import('../../worker/connection.js'),
         import('../../worker/runtime.js'),
         import('../../worker/workers.js'),
         import('../../worker/zoneActivities.js'),
+        import('@temporalio/client'),
+        import('../../codec/dataConverter.js'),
       ]);
       installRuntimeLogger('INFO');
       const { connection, namespace } = await connectWorker().catch((err: Error) => {
         throw new CliError(`baton worker: cannot reach Temporal at ${process.env.TEMPORAL_ADDRESS ?? 'localhost:7233'}: ${err.message}`);
       });
-      const zones = zoneActivities(settings);
+      const dataConverter = configuredDataConverter();
+      const zones = zoneActivities(settings, new Client({ connection, namespace, dataConverter }));
       const workers = await createWorkers({
         connection,
         namespace,
+        dataConverter,
         taskQueuePrefix: settings.taskQueuePrefix,
         workflows: settings.serve.includes('workflows'),
         zones,

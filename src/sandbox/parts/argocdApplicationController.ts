@@ -9,8 +9,8 @@ export const argocdApplicationController: SandboxPart = {
   binary: argoCdBinary,
   install: argoCdInstall,
   after: ['kube-apiserver', 'redis', 'argocd-repo-server'],
-  // It has no flag for the metrics address: this port listens on every interface.
   ports: (config) => [config.ports.argocdControllerMetrics],
+  listensBeyondLoopback: "Argo CD v3 has no flag for the controller's metrics address; only its probe on 127.0.0.1 calls it",
   endpoint: (config) => `http://${config.host}:${config.ports.argocdControllerMetrics}`,
   args: (context) => [
     `--kubeconfig=${context.layout.argocdKubeconfig}`,

@@ -17,6 +17,8 @@ import { kwok } from './kwok.js';
 import type { PartName, SandboxPart } from './part.js';
 import { redis } from './redis.js';
 import { registry } from './registry.js';
+import { rolloutsController } from './rolloutsController.js';
+import { rolloutsSupervisor } from './rolloutsSupervisor.js';
 import { temporal } from './temporal.js';
 
 export { startedBy } from './part.js';
@@ -36,7 +38,15 @@ export const sandboxParts: SandboxPart[] = [
   argocdApplicationController,
   argocdServer,
   argocdSupervisor,
+  rolloutsController,
+  rolloutsSupervisor,
 ];
+
+/**
+ * The parts of one cluster: every cluster of the sandbox runs its own (the hub's are in sandboxParts too). The
+ * control plane, and the Argo Rollouts controller, which the hub's rollouts-supervisor starts.
+ */
+export const clusterParts: SandboxPart[] = [etcd, kubeApiserver, kubeControllerManager, kubeScheduler, kwok, rolloutsController];
 
 export function partNamed(name: string): SandboxPart | undefined {
   return sandboxParts.find((part) => part.name === name);

@@ -15,7 +15,9 @@ export type PartName =
   | 'argocd-repo-server'
   | 'argocd-application-controller'
   | 'argocd-server'
-  | 'argocd-supervisor';
+  | 'argocd-supervisor'
+  | 'rollouts-controller'
+  | 'rollouts-supervisor';
 
 /** What every part's command line and readiness probe may need. */
 export interface PartContext {
@@ -64,12 +66,17 @@ export interface SandboxPart {
    * the process while that workload (and Argo CD's CRDs and configuration) is in the cluster.
    */
   argoCdWorkload?: { kind: 'Deployment' | 'StatefulSet'; name: string };
+  /** Why it listens beyond 127.0.0.1 when it has no flag to bind it there; `baton sandbox listeners` names it. */
+  listensBeyondLoopback?: string;
+  /** In every mode, the supervisor that runs it while what it needs is in its cluster (the Argo Rollouts CRDs). */
+  supervisor?: 'rollouts-supervisor';
 }
 
-/** Who starts a part: `up` itself, the Argo CD supervisor (bootstrap mode), or nobody (not in this mode). */
-export type PartStarter = 'up' | 'argocd-supervisor' | 'nobody';
+/** Who starts a part: `up` itself, a supervisor (Argo CD's in bootstrap mode, Argo Rollouts'), or nobody (not in this mode). */
+export type PartStarter = 'up' | 'argocd-supervisor' | 'rollouts-supervisor' | 'nobody';
 
 export function startedBy(part: SandboxPart, mode: ArgoCdMode): PartStarter {
   if (part.modes && !part.modes.includes(mode)) return 'nobody';
+  if (part.supervisor) return part.supervisor;
   return mode === 'bootstrap' && part.argoCdWorkload ? 'argocd-supervisor' : 'up';
 }

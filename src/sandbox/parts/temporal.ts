@@ -1,8 +1,7 @@
+import { configuredCodecEndpoint } from '../../codec/endpoint.js';
+import { searchAttributeNames } from '../../workflows/searchAttributeNames.js';
 import { expectOk } from '../probe.js';
 import type { SandboxPart } from './part.js';
-
-/** The search attributes the workflows set (src/workflows/searchAttributes.ts). */
-const searchAttributes = ['BatonPlatform', 'BatonEnvironment', 'BatonPhase', 'BatonAuthority'];
 
 export const temporal: SandboxPart = {
   name: 'temporal',
@@ -19,8 +18,10 @@ export const temporal: SandboxPart = {
     `--http-port=${config.ports.temporalHttp}`,
     `--metrics-port=${config.ports.temporalMetrics}`,
     `--db-filename=${layout.temporalDb}`,
-    ...searchAttributes.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+    ...Object.values(searchAttributeNames).flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     '--log-level=warn',
+    // The UI then decodes payloads through `baton codec-server` (docs/security.md).
+    ...(configuredCodecEndpoint() ? [`--ui-codec-endpoint=${configuredCodecEndpoint()}`] : []),
   ],
   // The HTTP API answers for the default namespace once the frontend serves it; the UI is a separate server.
   ready: async ({ config }) => {
