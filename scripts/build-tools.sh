@@ -150,12 +150,13 @@ build_registry() {
 rollouts_build() {
   local pkg=github.com/argoproj/argo-rollouts/utils/version module
   cd "$root/tools/argo-rollouts"
-  module=$(GOTOOLCHAIN=$ARGOCD_GO go list -m -f '{{.Dir}}' github.com/argoproj/argo-rollouts)
   # The module zip carries no commit: the version reads as the tag, the commit as "unknown".
   local ldflags="-s -w -X $pkg.version=${ROLLOUTS_VERSION#v} -X $pkg.gitTag=$ROLLOUTS_VERSION -X $pkg.gitCommit=unknown"
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   GOTOOLCHAIN=$ARGOCD_GO go build -ldflags "$ldflags" -o "$bin/" \
     github.com/argoproj/argo-rollouts/cmd/rollouts-controller github.com/argoproj/argo-rollouts/cmd/kubectl-argo-rollouts
+  # Only after the build has fetched the module: on a fresh machine its folder does not exist before.
+  module=$(GOTOOLCHAIN=$ARGOCD_GO go list -m -f '{{.Dir}}' github.com/argoproj/argo-rollouts)
   rm -rf "$share/argo-rollouts/crds" && mkdir -p "$share/argo-rollouts/crds"
   cp "$module"/manifests/crds/*-crd.yaml "$share/argo-rollouts/crds/"
   chmod u+w "$share/argo-rollouts/crds"/*
