@@ -9,7 +9,7 @@ import type { ApplicationStatus, ArgoCdActivities, ManagedObject, StackTarget } 
 import { stackApplication, syncRevision } from './application.js';
 import { ArgoCdClient, type ApplicationManifest } from './client.js';
 import { activityFailure, ArgoCdApiError, ArgoCdUnreachableError, guarded, unreachableAddress } from './errors.js';
-import { followApplication, reconnectDelayMs } from './follow.js';
+import { absenceGraceMs, followApplication, readConfirmingAbsence, reconnectDelayMs } from './follow.js';
 import { assessApplication, statusOf, type HealthAssessment } from './health.js';
 import type { Application } from './schemas.js';
 import { SourceRetry } from './sourceRetry.js';
@@ -123,13 +123,17 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     // The refresh waits for Argo CD to compare with the source: seconds on a busy repo-server.
     return heartbeating(`starting a sync of Application ${name}`, () =>
       guarded(client, async () => {
-        const app = await client.getApplication(projectOf(target), name, 'normal', cancellationSignal());
+        const app = await readConfirmingAbsence(client, projectOf(target), name, 'normal', absenceGraceMs, cancellationSignal());
         if (!app)
           throw ApplicationFailure.nonRetryable(
             `Application ${name} does not exist in Argo CD; ensureApplication creates it`,
             failureTypes.argoCdApplicationMissing,
           );
-        if (running(app)) return { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
+        const current = { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
+        if (running(app)) return current;
+        // Argo CD has already applied what a sync would: the automated sync, or this activity's earlier attempt
+        // whose result a worker crash or a Temporal restart lost. A second sync would only run the hooks again.
+        if (app.status?.sync?.status === 'Synced' && app.status.operationState?.phase === 'Succeeded') return current;
         // A sync now would fail for good; the automated sync starts once Argo CD reaches the source.
         if (assessApplication(app).state === 'unreachable') return { application: name };
         try {
@@ -156,24 +160,31 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
     const sourceRetry = new SourceRetry(client, projectOf(target), name, signal);
     try {
       const outcome = await guarded(client, () =>
-        followApplication<HealthOutcome>(client, projectOf(target), name, signal, (app) => {
-          if (!app)
-            throw ApplicationFailure.nonRetryable(
-              `Application ${name} was deleted while Baton waited for it to be Healthy`,
-              failureTypes.argoCdApplicationMissing,
-            );
-          last = app;
-          const assessment = assessApplication(app);
-          if (assessment.state === 'failed') return { failed: assessment };
-          if (assessment.state === 'healthy') return { healthy: statusOf(app) };
-          unreachable = assessment.state === 'unreachable' ? assessment : undefined;
-          const now =
-            assessment.state === 'unreachable' ? [`Argo CD to reach ${assessment.address}: ${assessment.reason}`] : assessment.waitingFor;
-          if (now.join() !== waitingFor.join()) log.info('waiting for the Application', { application: name, waitingFor: now });
-          waitingFor = now;
-          if (unreachable) sourceRetry.whileUnreachable(() => unreachable !== undefined);
-          return undefined;
-        }),
+        followApplication<HealthOutcome>(
+          client,
+          projectOf(target),
+          name,
+          signal,
+          (app) => {
+            if (!app)
+              throw ApplicationFailure.nonRetryable(
+                `Application ${name} was deleted while Baton waited for it to be Healthy`,
+                failureTypes.argoCdApplicationMissing,
+              );
+            last = app;
+            const assessment = assessApplication(app);
+            if (assessment.state === 'failed') return { failed: assessment };
+            if (assessment.state === 'healthy') return { healthy: statusOf(app) };
+            unreachable = assessment.state === 'unreachable' ? assessment : undefined;
+            const now =
+              assessment.state === 'unreachable' ? [`Argo CD to reach ${assessment.address}: ${assessment.reason}`] : assessment.waitingFor;
+            if (now.join() !== waitingFor.join()) log.info('waiting for the Application', { application: name, waitingFor: now });
+            waitingFor = now;
+            if (unreachable) sourceRetry.whileUnreachable(() => unreachable !== undefined);
+            return undefined;
+          },
+          absenceGraceMs,
+        ),
       );
       if ('healthy' in outcome) return outcome.healthy;
       // Stop Argo CD's own retries: the stack is failed until someone fixes it and resumes.

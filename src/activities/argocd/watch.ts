@@ -4,7 +4,7 @@ import { cancellationSignal, deadlineSignal, heartbeatWhile } from '../heartbeat
 import type { ApplicationChange, ArgoCdActivities, LiveStatus, WatchedApplication } from '../interfaces.js';
 import type { ArgoCdClient } from './client.js';
 import { guarded } from './errors.js';
-import { followApplication } from './follow.js';
+import { absenceGraceMs, followApplication } from './follow.js';
 import { describeStatus, statusOf } from './health.js';
 import type { Application } from './schemas.js';
 import type { ArgoCdSettings } from './settings.js';
@@ -49,10 +49,17 @@ export function watchPlatformApplicationsActivity(
       const change = await guarded(client, () =>
         Promise.race(
           applications.map((watched) =>
-            followApplication(client, settings.project ?? watched.project, watched.application, signal, (app) => {
-              if (app) live.set(watched.application, statusOf(app));
-              return changeOf(watched, app);
-            }),
+            followApplication(
+              client,
+              settings.project ?? watched.project,
+              watched.application,
+              signal,
+              (app) => {
+                if (app) live.set(watched.application, statusOf(app));
+                return changeOf(watched, app);
+              },
+              absenceGraceMs,
+            ),
           ),
         ),
       );
