@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -48,6 +48,8 @@ let filesDir: string;
 /** Where credential rotation in the container leaves the automation ServiceAccount's kubeconfig. */
 let automationKubeconfig: string;
 let before_: { namespaces: string[]; crds: string[]; clusterRoles: string[] };
+/** Every credential value the run had at some point: the admin password before rotation changed it, and more found at the end. */
+const credentialsSeen = new Set<string>();
 
 const kubectl = (...args: string[]) => run.kubectl(...args);
 const baton = (...args: string[]) => run.baton(...args);
@@ -137,6 +139,7 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
     // loss), so that file is a link to the one rotation keeps current.
     const passwordFile = join(stateDir, 'argocd-admin-password');
     await ownedCopy(status.argocd.passwordFile, passwordFile);
+    credentialsSeen.add((await readFile(passwordFile, 'utf8')).trim());
     await rm(status.argocd.passwordFile);
     await symlink(passwordFile, status.argocd.passwordFile);
     const { manifestsDir } = await argoCdRelease(sandbox.config);
@@ -369,6 +372,36 @@ describe('the whole lifecycle of the example platform on a sandbox with real Arg
         new RegExp(`Activity started \\{[^}]*activityType: '${activity}'`),
         `the container's log shows ${activity}`,
       );
+    }
+  });
+  it("no raw history holds a credential the run used: Argo CD's passwords and tokens, the automation token, kubeconfig credentials", async () => {
+    const kubeconfigSecrets = async (file: string) => {
+      const config = parse(await readFile(file, 'utf8')) as { users?: { user?: Record<string, string> }[] };
+      return (config.users ?? []).flatMap((u) => [u.user?.token, u.user?.['client-key-data']]).filter((v): v is string => !!v);
+    };
+    for (const file of await readdir(join(filesDir, 'state')))
+      if (/password|token/.test(file)) credentialsSeen.add((await readFile(join(filesDir, 'state', file), 'utf8')).trim());
+    for (const value of [...(await kubeconfigSecrets(automationKubeconfig)), ...(await kubeconfigSecrets(status.kubeconfig))])
+      credentialsSeen.add(value);
+    const secrets = [...credentialsSeen].filter((value) => value.length >= 8);
+    assert.ok(secrets.length >= 4, `the scan has the run's credentials to look for (${secrets.length})`);
+
+    const temporal = (...args: string[]) =>
+      exec(toolPath('temporal'), [...args, '--address', status.temporal.address, '--output', 'json'], {
+        maxBuffer: 256 * 1024 * 1024,
+      }).then((out) => out.stdout);
+    const runs = JSON.parse(await temporal('workflow', 'list', '--limit', '1000')) as {
+      execution: { workflowId: string; runId: string };
+    }[];
+    assert.ok(runs.length > 10, `the sandbox's Temporal holds the run's histories (${runs.length})`);
+    for (const { execution } of runs) {
+      const raw = await temporal('workflow', 'show', '--workflow-id', execution.workflowId, '--run-id', execution.runId);
+      for (const secret of secrets)
+        for (const form of [secret, Buffer.from(secret).toString('base64')])
+          assert.ok(
+            !raw.includes(form),
+            `${execution.workflowId} (${execution.runId}) holds a credential of the run (${secret.slice(0, 4)}…)`,
+          );
     }
   });
 });
