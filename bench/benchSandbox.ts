@@ -1,17 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot } from '../src/sandbox/config.js';
 import { sandboxConfig, sandboxDown, sandboxUp, shiftedPorts, type SandboxConfig, type SandboxStatus } from '../src/sandbox/index.js';
 import { portShifts } from '../test/support/sandbox.js';
-
-/**
- * The bench's own sandbox: .baton/bench-sandbox, its ports moved by portShifts.integration.bench, Argo CD
- * preinstalled. Never the demo's .baton/sandbox nor the tests' sandbox, whose load would be measured too.
- */
-export const benchSandboxEnv: Record<string, string> = {
-  ...shiftedPorts(portShifts.integration.bench),
-  BATON_SANDBOX_DIR: join(repoRoot, '.baton/bench-sandbox'),
-  BATON_SANDBOX_ARGOCD: 'preinstalled',
-};
 
 export interface BenchSandbox {
   config: SandboxConfig;
@@ -23,9 +14,27 @@ export interface BenchSandbox {
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-export async function benchSandbox(): Promise<BenchSandbox> {
-  const env = { ...process.env, ...benchSandboxEnv };
+/**
+ * A sandbox of its own for a measurement: .baton/<folder>, its ports moved by `portShift`, Argo CD preinstalled.
+ * Never the demo's .baton/sandbox nor the tests' sandbox, whose load would be measured too. Its state stays for the
+ * next up, unless `fresh` starts it from nothing.
+ */
+export async function measurementSandbox(folder: string, portShift: number, options: { fresh?: boolean } = {}): Promise<BenchSandbox> {
+  const env = {
+    ...process.env,
+    ...shiftedPorts(portShift),
+    BATON_SANDBOX_DIR: join(repoRoot, '.baton', folder),
+    BATON_SANDBOX_ARGOCD: 'preinstalled',
+  };
   const config = sandboxConfig(env);
+  if (options.fresh) {
+    // Nothing of an earlier run (its workflows, Applications, a stuck run on the same task queues) may join this one.
+    await sandboxDown(config, progress);
+    await rm(config.stateDir, { recursive: true, force: true });
+  }
   const status = await sandboxUp(config, progress);
   return { config, env, status, down: async () => void (await sandboxDown(config, progress)) };
 }
+
+/** The bench's sandbox: .baton/bench-sandbox, its ports moved by portShifts.integration.bench. */
+export const benchSandbox = (): Promise<BenchSandbox> => measurementSandbox('bench-sandbox', portShifts.integration.bench);

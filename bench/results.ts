@@ -95,7 +95,7 @@ export function markdownTable(platforms: PlatformResult[]): string {
 }
 
 /** Writes bench/results/<date>.json; returns its path. */
-export function writeResults(dir: string, report: { machine: Machine; platforms: PlatformResult[]; [key: string]: unknown }): string {
+export function writeResults(dir: string, report: { machine: Machine; [key: string]: unknown }): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().replace(/:/g, '-').replace(/\..*/, '')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

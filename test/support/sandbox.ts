@@ -22,7 +22,15 @@ import { repoRoot } from './tools.js';
 export const portShifts = {
   integrationSandbox: 2_000,
   endToEnd: { emptyCluster: 12_000, multiCluster: 10_500, promotion: 13_250 },
-  integration: { emptyCluster: 6_750, multiCluster: 8_250, spokeHub: 4_500, spokeOnly: 5_750, sandboxLifecycle: 10_000, bench: 8_750 },
+  integration: {
+    emptyCluster: 6_750,
+    multiCluster: 8_250,
+    spokeHub: 4_500,
+    spokeOnly: 5_750,
+    sandboxLifecycle: 10_000,
+    bench: 8_750,
+    drill: 7_250,
+  },
 } as const;
 
 /**
