@@ -206,13 +206,21 @@ describe('an environment on a spoke cluster, registered with the hub’s Argo CD
       if (!greeting) await sleep(1_000);
     }
     assert.equal(greeting, 'hello from the hub', 'the ConfigMap reached the spoke');
-    const clusters = (await adminRequest(hub.status, 'GET', '/api/v1/clusters')) as { items: ClusterView[] };
-    const registered = clusters.items.find((cluster) => cluster.name === spoke);
+    // Argo CD refreshes a cluster's connection state on its own schedule (every 10 s): the ConfigMap can arrive first.
+    const connection = (cluster: ClusterView | undefined) => (cluster?.info?.connectionState ?? cluster?.connectionState)?.status;
+    let registered: ClusterView | undefined;
+    const stateDeadline = Date.now() + 60_000;
+    for (;;) {
+      const clusters = (await adminRequest(hub.status, 'GET', '/api/v1/clusters')) as { items: ClusterView[] };
+      registered = clusters.items.find((cluster) => cluster.name === spoke);
+      if (connection(registered) === 'Successful' || Date.now() > stateDeadline) break;
+      await sleep(1_000);
+    }
     assert.equal(
       registered?.server,
       await kubectl(spokeSandbox.status.kubeconfig, 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'),
     );
-    assert.equal((registered?.info?.connectionState ?? registered?.connectionState)?.status, 'Successful', JSON.stringify(registered));
+    assert.equal(connection(registered), 'Successful', JSON.stringify(registered));
     await adminRequest(hub.status, 'DELETE', `/api/v1/applications/${project}-hello?cascade=true`);
     while (
       (await kubectl(hub.status.kubeconfig, 'get', 'applications.argoproj.io', '-n', 'argocd', '-o', 'name')).includes(`${project}-hello`)
