@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: set-up (Node packages, the Go-built parts, the Debian packages), typecheck,
-# lint, then every test file in one run of node's test runner against the real parts, then the quick fault drill. The integration
+# lint, then every test file in one run of node's test runner against the real parts. The integration
 # tests' own sandbox (test/support/sandbox.ts: .baton/test-sandbox, every port moved by 2000, Argo CD
 # preinstalled) is brought up first, or reused when it is healthy, and stopped at the end (its state
 # stays for the next run); the demo's .baton/sandbox is neither used nor changed. The bootstrap-layer
@@ -27,5 +27,3 @@ shopt -s globstar
 # (Ansible's modules and the API servers compete for the CPU), so the whole took longer, not shorter.
 node --import tsx --test --test-concurrency=1 --test-reporter=spec \
   test/unit/**/*.test.ts test/workflows/**/*.test.ts test/integration/**/*.test.ts test/e2e/**/*.test.ts
-echo "==> fault drills, one trial of each case on a 10-stack platform (npm run drill -- --quick; its own sandbox, .baton/drill-sandbox)"
-npm run --silent drill -- --quick
