@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { queryWhenReady } from '../../src/cli/queryWhenReady.js';
 import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { stateQuery } from '../../src/workflows/definitions.js';
@@ -49,6 +50,7 @@ export async function startWorkers(
   env: TestWorkflowEnvironment,
   zones: Record<string, object>,
   prefix: string,
+  codec: { dataConverter?: DataConverter; workflowBundle?: WorkflowBundle } = {},
 ): Promise<() => Promise<void>> {
   const workers = await createWorkers({
     connection: env.nativeConnection,
@@ -56,7 +58,8 @@ export async function startWorkers(
     taskQueuePrefix: prefix,
     workflows: true,
     zones,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: codec.workflowBundle ?? (await workflowBundle()),
+    dataConverter: codec.dataConverter,
   });
   const running = runWorkers(workers);
   return async () => {

@@ -11,15 +11,14 @@ import { decodeHistory } from '../../src/codec/decodeHistory.js';
 import { EncryptionCodec } from '../../src/codec/encryptionCodec.js';
 import { parseCodecKeys } from '../../src/codec/keys.js';
 import type { ArgoCdActivities } from '../../src/activities/interfaces.js';
-import { createWorkers, runWorkers } from '../../src/worker/workers.js';
 import { workflowsPath } from '../../src/worker/workflowsPath.js';
 import { resumeUpdate, teardownUpdate } from '../../src/workflows/definitions.js';
 import { failureTypes } from '../../src/workflows/failureTypes.js';
 import type { platformLifecycle } from '../../src/workflows/platformLifecycle.js';
 import { activityDoubles } from '../support/doubles.js';
-import { startLifecycle, uniqueName, waitForState } from '../support/harness.js';
+import { startLifecycle, startWorkers, uniqueName, waitForState } from '../support/harness.js';
 import { platformDocument } from '../support/specs.js';
-import { startTemporal, workflowBundle } from '../support/temporal.js';
+import { startTemporal } from '../support/temporal.js';
 
 const { History } = proto.temporal.api.history.v1;
 
@@ -77,16 +76,7 @@ async function runWithSecrets(dataConverter: DataConverter | undefined): Promise
     },
   };
   const prefix = uniqueName('secrets');
-  const workers = await createWorkers({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueuePrefix: prefix,
-    workflows: true,
-    zones,
-    workflowBundle: dataConverter ? encodingBundle : await workflowBundle(),
-    dataConverter,
-  });
-  const running = runWorkers(workers);
+  const stop = await startWorkers(env, zones, prefix, { dataConverter, ...(dataConverter ? { workflowBundle: encodingBundle } : {}) });
   try {
     const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter });
     const spec = platformDocument(uniqueName('secrets'), [{ name: 'base' }, { name: 'app', dependsOn: ['base'] }]);
@@ -112,8 +102,7 @@ async function runWithSecrets(dataConverter: DataConverter | undefined): Promise
     assert.equal((await handle.result()).outcome, 'torn-down');
     return handle;
   } finally {
-    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-    await running;
+    await stop();
   }
 }
 
