@@ -167,6 +167,10 @@ describe('platformLifecycle on the Temporal dev server', () => {
     await withWorkers(env, doubles.zones, async (prefix) => {
       const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('abort'), diamond), environment: 'dev' });
       await waitForState(handle, (s) => s.stacks.filter((st) => st.status === 'deploying').length === 2);
+      // Abort once both children wait for health: an abort just as a child starts may not reach it (a race left open).
+      const waitingForHealth = () =>
+        new Set(doubles.calls.filter((c) => c.activity === 'awaitApplicationHealthy' && c.phase === 'start').map((c) => c.stack));
+      while (!(waitingForHealth().has('left') && waitingForHealth().has('right'))) await new Promise((resolve) => setTimeout(resolve, 50));
       await handle.executeUpdate(abortUpdate, { args: [{ requestedBy: 'test', reason: 'wrong cluster' }] });
       const final = await handle.result();
       assert.equal(final.outcome, 'aborted');
