@@ -7,6 +7,7 @@ import { warehouseWorkflowId } from '../../src/promotion/names.js';
 import { decidedStages, type PromotionState } from '../../src/promotion/state.js';
 import { lifecycleWorkflowId, type PlatformSpecInput } from '../../src/spec/index.js';
 import { refusalMessage } from '../../src/cli/client.js';
+import { notFound } from '../../src/cli/promotionRun.js';
 import { startUiServer } from '../../src/ui/server.js';
 import { promotionStateQuery, requestPromotionUpdate } from '../../src/workflows/promotionDefinitions.js';
 import { loopbackBrowser, type LoopbackBrowser } from '../support/browser.js';
@@ -95,7 +96,11 @@ describe('promotions in a real browser', { timeout: 150_000 }, () => {
               .getHandle(warehouseWorkflowId(platform))
               .executeUpdate(requestPromotionUpdate, { args: [{ environment: 'prod', requestedBy: 'release-lead' }] });
           } catch (err) {
-            // The warehouse may not have found the branch's freight yet.
+            // dev's run starts the warehouse just after it reports phase 3, and the warehouse may not have found the branch's freight yet.
+            if (notFound(err)) {
+              await new Promise((resolve) => setTimeout(resolve, 300));
+              continue;
+            }
             const refusal = refusalMessage(err);
             if (refusal === undefined || !/freight/i.test(refusal))
               throw new Error(`requestPromotion: ${refusal ?? String(err)}`, { cause: err });
