@@ -1,7 +1,8 @@
 import type { SandboxConfig } from '../src/sandbox/config.js';
 import type { DrillWorker } from './drillWorker.js';
 import type { LoopbackProxy } from './loopbackProxy.js';
-import { restartPart } from './partRestart.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { restartPart, startPartAgain, stopPart } from './partRestart.js';
 
 /** What a fault may break, and how the drill reaches it. */
 export interface FaultContext {
@@ -45,13 +46,18 @@ export const faults: Fault[] = [
     during: 'deploy',
     trials: 5,
     inject: async ({ config, say }) => {
-      await restartPart(config, 'kube-apiserver', { signal: 'SIGTERM', downMs: 30_000 }, say);
-      // In a cluster the controller manager and the scheduler lose their leader lease (10 s renew deadline), exit,
-      // and their kubelet starts them again. The sandbox runs them without leader election, so they would stay up
-      // with work queues backed off for minutes (a ReplicaSet's availability check among them): restart them as a
-      // control plane would.
-      for (const part of ['kube-controller-manager', 'kube-scheduler'] as const)
-        await restartPart(config, part, { signal: 'SIGTERM', downMs: 0 }, say);
+      const controlPlane = ['kube-controller-manager', 'kube-scheduler'] as const;
+      await stopPart(config, 'kube-apiserver', 'SIGTERM', say);
+      // In a cluster the controller manager and the scheduler lose their leader lease 10 s into the outage (their
+      // renew deadline), exit, and are started again by their kubelet once the API server is back. The sandbox runs
+      // them without leader election: left up, the controller manager would judge the nodes by the leases it could
+      // not read during the outage, mark every pod NotReady (kwok, standing in for the kubelets, does not set a
+      // pod Ready again), and keep its queues backed off for minutes. So they go down and come back as they would.
+      await sleep(10_000);
+      for (const part of controlPlane) await stopPart(config, part, 'SIGTERM', say);
+      await sleep(20_000);
+      await startPartAgain(config, 'kube-apiserver', say);
+      for (const part of controlPlane) await startPartAgain(config, part, say);
     },
   },
   {

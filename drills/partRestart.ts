@@ -11,19 +11,39 @@ export interface PartOutage {
   downMs: number;
 }
 
-/** Stops a running sandbox part the way `outage` says, keeps it down, and starts it again until it is ready. */
-export async function restartPart(config: SandboxConfig, name: PartName, outage: PartOutage, say: (line: string) => void): Promise<void> {
+function named(name: PartName) {
   const part = partNamed(name);
   if (!part) throw new Error(`no sandbox part ${name}`);
+  return part;
+}
+
+/** Stops a running sandbox part: SIGKILL as in a crash, SIGTERM as in a planned stop. */
+export async function stopPart(
+  config: SandboxConfig,
+  name: PartName,
+  signal: PartOutage['signal'],
+  say: (line: string) => void,
+): Promise<void> {
+  named(name);
   const context = await partContext(config, say);
   const record = await readPidRecord(context.layout, name);
   if (!record || !isRunning(record)) throw new Error(`${name} is not running: the drill needs the whole sandbox up`);
-  if (outage.signal === 'SIGTERM') await stopRecorded(context.layout, [name], say);
+  if (signal === 'SIGTERM') await stopRecorded(context.layout, [name], say);
   else {
     process.kill(-record.pid, 'SIGKILL');
     while (isRunning(record)) await sleep(50);
     await forgetProcess(context.layout, name);
   }
+}
+
+/** Starts a stopped sandbox part again, until it is ready. */
+export async function startPartAgain(config: SandboxConfig, name: PartName, say: (line: string) => void): Promise<void> {
+  await startPart(named(name), await partContext(config, say), say);
+}
+
+/** Stops a running sandbox part the way `outage` says, keeps it down, and starts it again until it is ready. */
+export async function restartPart(config: SandboxConfig, name: PartName, outage: PartOutage, say: (line: string) => void): Promise<void> {
+  await stopPart(config, name, outage.signal, say);
   await sleep(outage.downMs);
-  await startPart(part, context, say);
+  await startPartAgain(config, name, say);
 }
