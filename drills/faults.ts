@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxConfig } from '../src/sandbox/config.js';
 import type { DrillWorker } from './drillWorker.js';
 import type { LoopbackProxy } from './loopbackProxy.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { restartPart, startPartAgain, stopPart } from './partRestart.js';
 
 /** What a fault may break, and how the drill reaches it. */

@@ -24,7 +24,6 @@ export async function stopPart(
   signal: PartOutage['signal'],
   say: (line: string) => void,
 ): Promise<void> {
-  named(name);
   const context = await partContext(config, say);
   const record = await readPidRecord(context.layout, name);
   if (!record || !isRunning(record)) throw new Error(`${name} is not running: the drill needs the whole sandbox up`);

@@ -97,12 +97,8 @@ describe('promotions in a real browser', { timeout: 150_000 }, () => {
               .executeUpdate(requestPromotionUpdate, { args: [{ environment: 'prod', requestedBy: 'release-lead' }] });
           } catch (err) {
             // dev's run starts the warehouse just after it reports phase 3, and the warehouse may not have found the branch's freight yet.
-            if (notFound(err)) {
-              await new Promise((resolve) => setTimeout(resolve, 300));
-              continue;
-            }
             const refusal = refusalMessage(err);
-            if (refusal === undefined || !/freight/i.test(refusal))
+            if (!notFound(err) && (refusal === undefined || !/freight/i.test(refusal)))
               throw new Error(`requestPromotion: ${refusal ?? String(err)}`, { cause: err });
             await new Promise((resolve) => setTimeout(resolve, 300));
           }
