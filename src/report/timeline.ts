@@ -1,4 +1,7 @@
+import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload as CommonPayload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import { encryptedEncoding } from '../codec/encryptionCodec.js';
+import { codecKeyVariables } from '../codec/keys.js';
 import { buildGraph, criticalPath, type CriticalPath } from '../dag/index.js';
 import type { ApplicationChange, ArgoCdActivities } from '../activities/interfaces.js';
 import type { HandoffRequest } from '../workflows/authority.js';
@@ -101,13 +104,21 @@ export interface RunTimeline {
   criticalPath: CriticalPath;
 }
 
-const decoder = new TextDecoder();
-
-/** A JSON payload's value (every payload Baton's workflows and clients send is JSON). */
+/**
+ * A payload's value, read by the SDK's own converter: JSON, and `binary/null` (an activity or update that returns
+ * nothing), whose data is empty. A payload still encrypted means the history was read without Baton's codec key.
+ */
 export function payloadJson(payload: Payload | null | undefined): unknown {
-  if (!payload?.data) return undefined;
-  return JSON.parse(decoder.decode(payload.data));
+  if (!payload) return undefined;
+  const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
+  if (encoding && decoder.decode(encoding) === encryptedEncoding)
+    throw new Error(
+      `the history's payloads are encrypted: set ${codecKeyVariables.file} or ${codecKeyVariables.inline} to the keys that encoded them`,
+    );
+  return defaultPayloadConverter.fromPayload(payload as CommonPayload);
 }
+
+const decoder = new TextDecoder();
 
 /** When an event happened, in ms since the epoch. */
 export const timeOf = (event: HistoryEvent): number => {

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time.js';
+import { encryptedEncoding } from '../../src/codec/encryptionCodec.js';
+import { codecKeyVariables } from '../../src/codec/keys.js';
 import { renderHtml } from '../../src/report/html.js';
 import { incidentReport } from '../../src/report/incident.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { mergeTimelines, reportedRunLimit } from '../../src/report/mergeTimelines.js';
-import { timelineFromHistory, unrecordedReason, type RunTimeline } from '../../src/report/timeline.js';
+import { payloadJson, timelineFromHistory, unrecordedReason, type RunTimeline } from '../../src/report/timeline.js';
 import { formatDuration } from '../../src/spec/duration.js';
 import { readHistoryFile } from '../../src/worker/replay.js';
 import type { HandoffRequest } from '../../src/workflows/authority.js';
@@ -31,9 +34,9 @@ async function openDiamondHistory(): Promise<HistoryEvent[]> {
   );
 }
 
-/** A value as a history's payloads hold it (JSON). */
+/** A value as a history's payloads hold it (the SDK's JSON payload). */
 function payloadsOf(value: unknown) {
-  return { payloads: [{ data: new TextEncoder().encode(JSON.stringify(value)) }] };
+  return { payloads: [defaultPayloadConverter.toPayload(value)] };
 }
 
 /** A handoff signal as the server records it. */
@@ -397,6 +400,16 @@ describe('baton report', () => {
         `^- Runs: ${reportedRunLimit}, not the whole life: the first of these ${reportedRunLimit} continued run ${runId}, which the report does not read \\(a report reads at most ${reportedRunLimit} runs\\)$`,
         'm',
       ),
+    );
+  });
+
+  it('reads a payload of nothing (binary/null, empty data as fetchHistory gives it) as undefined, and refuses an encrypted one by name', () => {
+    const encoded = (text: string) => new TextEncoder().encode(text);
+    assert.equal(payloadJson({ metadata: { encoding: encoded('binary/null') }, data: new Uint8Array() }), undefined);
+    assert.deepEqual(payloadJson({ metadata: { encoding: encoded('json/plain') }, data: encoded('{"a":1}') }), { a: 1 });
+    assert.throws(
+      () => payloadJson({ metadata: { encoding: encoded(encryptedEncoding) }, data: encoded('x') }),
+      new RegExp(`^Error: the history's payloads are encrypted: set ${codecKeyVariables.file} or ${codecKeyVariables.inline}`),
     );
   });
 
