@@ -232,6 +232,8 @@ export interface PromotionActivities {
   resumeRollouts(input: { rollouts: PausedRollout[] }): Promise<void>;
   /** Argo CD's resource action `abort`: each Rollout goes back to its stable ReplicaSet. */
   abortRollouts(input: { rollouts: PausedRollout[] }): Promise<void>;
+  /** Argo CD's resource action `promote-full`: each Rollout skips its remaining steps and analysis and goes to its new ReplicaSet. */
+  promoteRolloutsFully(input: { rollouts: PausedRollout[] }): Promise<void>;
   /**
    * Creates an AnalysisRun from the templates in the environment's cluster (in `namespace`, else the environment's
    * namespace that has them all) and follows it to its final phase. A web metric URL whose host is not the loopback

@@ -56,6 +56,7 @@ export const trailActivities: (keyof PromotionActivities)[] = [
   'promoteRevision',
   'resumeRollouts',
   'abortRollouts',
+  'promoteRolloutsFully',
   'runVerification',
   'endPromotion',
 ];

@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched } from '@temporalio/workflow';
 import type { PausedRollout } from '../activities/interfaces.js';
 import { gateFailures, type EnvironmentFreight } from '../promotion/gates.js';
 import { warehouseWorkflowId } from '../promotion/names.js';
@@ -13,6 +13,13 @@ import { now, PromotionRun, type Decision } from './promotionRun.js';
 /** How a promotion that holds the target's authority ended, before the authority goes back. */
 type Failed = { outcome: 'failed' | 'rejected' | 'expired'; message: string };
 type Delivery = { outcome: 'succeeded'; verified: boolean } | Failed;
+
+/** A rollback takes a canary paused on the way back to the end with promote-full (histories before it did not). */
+export const rollbackPromotesFullyPatch = 'rollback-promotes-fully';
+/** promote-full ends a Rollout's steps at once: one is enough, a few absorb a sync that lands between them. */
+const maxFullPromotions = 3;
+
+const describePaused = (rollouts: PausedRollout[]): string => rollouts.map((r) => `${r.namespace}/${r.name}`).join(', ');
 
 /**
  * One promotion of freight to an environment: gates, approvals, the handoff deployment -> promotion on
@@ -122,7 +129,7 @@ async function deliver(run: PromotionRun): Promise<Delivery> {
         await run.activities.abortRollouts({ rollouts: paused });
         return { outcome: decision, message: undecided(decision, 'canary') };
       }
-      run.enter('promoting', `resuming ${paused.map((r) => `${r.namespace}/${r.name}`).join(', ')}`);
+      run.enter('promoting', `resuming ${describePaused(paused)}`);
       await run.activities.resumeRollouts({ rollouts: paused });
       result = await promote();
     }
@@ -169,14 +176,26 @@ async function rollback(run: PromotionRun, delivery: Failed): Promise<string> {
   }
   run.state.message = `${why}; rolling ${state.environment} back to ${previous.id} (${previous.revision})`;
   let rolledBack = `${why}; ${state.environment} is back at ${previous.id} (${previous.revision})`;
-  try {
-    await run.promoteRevision({
+  const promotePrevious = () =>
+    run.promoteRevision({
       platform: state.platform,
       environment: state.environment,
       revision: previous.revision,
       repoURL: settings.repoURL,
       timeoutMs: run.promoteMs,
     });
+  try {
+    let result = await promotePrevious();
+    if (patched(rollbackPromotesFullyPatch)) {
+      // A Rollout whose canary was promoted runs the failed freight as stable, so going back is a canary of its own that
+      // pauses; the previous freight was verified when it came, so it goes all the way at once.
+      for (let tries = 0; result.outcome === 'paused'; tries++) {
+        if (tries === maxFullPromotions) throw new Error(`${describePaused(result.rollouts)} still paused after promote-full`);
+        run.state.message = `${why}; rolling ${state.environment} back: promote-full of ${describePaused(result.rollouts)}`;
+        await run.activities.promoteRolloutsFully({ rollouts: result.rollouts });
+        result = await promotePrevious();
+      }
+    }
   } catch (err) {
     rolledBack = `${why}; the rollback to ${previous.id} (${previous.revision}) failed: ${describeFailure(err)}; check ${state.environment}'s Applications in Argo CD`;
   }

@@ -51,7 +51,7 @@ export interface PromotionKnobs {
   previous?: { id: string; revision: string } | null;
   /** Set `reason` to make beginPromotion refuse, as a lifecycle run that is not in steady state does. */
   beginRefusal?: { reason?: string };
-  /** Revisions at which promoteRevision finds a canary paused, until resumeRollouts or abortRollouts. */
+  /** Revisions at which promoteRevision finds a canary paused, until resumeRollouts, abortRollouts or promoteRolloutsFully. */
   pausedAt?: Set<string>;
   /** Revisions whose sync comes out Degraded. */
   degraded?: Set<string>;
@@ -206,6 +206,7 @@ export function activityDoubles(options: DoubleOptions = {}) {
     }),
     resumeRollouts: withInput('resumeRollouts', async () => void knobs.pausedAt?.clear()),
     abortRollouts: withInput('abortRollouts', async () => void knobs.pausedAt?.clear()),
+    promoteRolloutsFully: withInput('promoteRolloutsFully', async () => void knobs.pausedAt?.clear()),
     runVerification: withInput('runVerification', async ({ environment }) => {
       const phase = knobs.verdicts?.shift() ?? 'Successful';
       const measurement = {

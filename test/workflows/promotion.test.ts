@@ -275,6 +275,22 @@ describe('a promotion', () => {
     });
   });
 
+  it('after a failed verification, takes a Rollout that pauses on the way back to the previous freight all the way with promote-full', async () => {
+    const doubles = promotionDoubles({ verdicts: ['Failed'], pausedAt: new Set([previous.revision]) });
+    const policy = promotionSchema.parse({ from: ['dev'], verification: { analysisTemplates: ['smoke'] } });
+    await withWorkers(env, doubles.zones, async (prefix) => {
+      const failed = await (await startPromotion(env.client, prefix, promotionInput(prefix, uniqueName('back'), policy))).result();
+      assert.equal(failed.state, 'failed');
+      assert.match(failed.message!, new RegExp(`; prod is back at ${previous.id} \\(${previous.revision}\\)$`));
+      assert.equal(called(doubles, 'promoteRolloutsFully'), 1);
+      assert.equal(called(doubles, 'resumeRollouts'), 0, 'no approval is asked for the way back');
+      assert.deepEqual(
+        doubles.inputsOf<{ revision: string }>('promoteRevision').map((p) => p.revision),
+        [newRevision, previous.revision, previous.revision],
+      );
+    });
+  });
+
   it('completes when approved after the worker that began it was stopped and another started', async () => {
     const doubles = promotionDoubles();
     const prefix = uniqueName('restart');

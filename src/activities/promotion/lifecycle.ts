@@ -1,3 +1,4 @@
+import { activityInfo } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EnvironmentFreight } from '../../promotion/gates.js';
@@ -40,9 +41,17 @@ function refusal(workflowId: string, update: string, err: unknown): Error {
 }
 
 /**
- * The promotion's calls on the target environment's lifecycle run, through the worker's Temporal client. Each
- * update carries an id of its own per promotion, so a retried attempt gets the answer of the one Temporal took.
+ * The id of a promotion's begin or end update: one per promotion run, so a retried attempt gets the answer of the
+ * one Temporal took, while a later promotion of the same freight to the same environment (a new run of the same
+ * workflow id) is a new update and not the earlier one's answer.
  */
+function updateIdOf(step: 'begin' | 'end', promotionId: string): string {
+  const runId = activityInfo().workflowExecution?.runId;
+  if (!runId) throw new Error(`${step}Promotion of ${promotionId} runs only as an activity of the promotion workflow`);
+  return `${step}-${promotionId}-${runId}`;
+}
+
+/** The promotion's calls on the target environment's lifecycle run, through the worker's Temporal client. */
 export function lifecycleActivities(client: Client): Pick<PromotionActivities, 'environmentFreight' | 'beginPromotion' | 'endPromotion'> {
   return {
     async environmentFreight({ workflowId }): Promise<EnvironmentFreight> {
@@ -65,7 +74,7 @@ export function lifecycleActivities(client: Client): Pick<PromotionActivities, '
       heartbeating(`handing ${workflowId} to promotion ${request.promotionId}`, () =>
         client.workflow
           .getHandle(workflowId)
-          .executeUpdate(beginPromotionUpdate, { args: [request], updateId: `begin-${request.promotionId}` })
+          .executeUpdate(beginPromotionUpdate, { args: [request], updateId: updateIdOf('begin', request.promotionId) })
           .catch((err: unknown) => {
             throw refusal(workflowId, `beginPromotion of ${request.promotionId}`, err);
           }),
@@ -74,7 +83,7 @@ export function lifecycleActivities(client: Client): Pick<PromotionActivities, '
       heartbeating(`handing ${workflowId} back from promotion ${request.promotionId}`, () =>
         client.workflow
           .getHandle(workflowId)
-          .executeUpdate(endPromotionUpdate, { args: [request], updateId: `end-${request.promotionId}` })
+          .executeUpdate(endPromotionUpdate, { args: [request], updateId: updateIdOf('end', request.promotionId) })
           .catch((err: unknown) => {
             throw refusal(workflowId, `endPromotion of ${request.promotionId}`, err);
           }),

@@ -28,9 +28,12 @@ async function runOnEach(client: ArgoCdClient, action: RolloutAction, rollouts: 
   }
 }
 
-export function rolloutActivities(client: ArgoCdClient): Pick<PromotionActivities, 'resumeRollouts' | 'abortRollouts'> {
+export function rolloutActivities(
+  client: ArgoCdClient,
+): Pick<PromotionActivities, 'resumeRollouts' | 'abortRollouts' | 'promoteRolloutsFully'> {
   return {
     resumeRollouts: ({ rollouts }) => runOnEach(client, 'resume', rollouts),
     abortRollouts: ({ rollouts }) => runOnEach(client, 'abort', rollouts),
+    promoteRolloutsFully: ({ rollouts }) => runOnEach(client, 'promote-full', rollouts),
   };
 }
