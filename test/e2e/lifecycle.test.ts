@@ -28,7 +28,7 @@ const prefix = 'e2e';
 const brokenStack = 'monitoring';
 /**
  * The example without its promotion settings: an environment that runs freight takes a commit only by promotion
- * (test/promotion/promotion.test.ts), while this test fixes its broken stack by a commit and resume. Written in before().
+ * (test/e2e/promotion.test.ts), while this test fixes its broken stack by a commit and resume. Written in before().
  */
 let exampleFile: string;
 
