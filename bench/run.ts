@@ -15,6 +15,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../src/sandbox/config.js';
+import { maxStacks } from '../src/spec/limits.js';
 import { benchSandbox } from './benchSandbox.js';
 import { measureDetection, type DetectionResult } from './detection.js';
 import { benchPlatform, type PlatformResult } from './platformBench.js';
@@ -54,6 +55,10 @@ const target = planning.find((p) => p.stacks === 10_000)!;
 console.log('\nSpec load + validate + plan (in process, best of 5)');
 console.table(planning);
 console.log(`10,000 stacks / ${target.edges} edges: ${target.totalMs} ms (target < 1000 ms: ${target.totalMs < 1000 ? 'met' : 'NOT met'})`);
+if (target.refusedByLoaderMs !== undefined)
+  console.log(
+    `A run holds at most ${maxStacks} stacks: baton validate and baton deploy refuse the 10,000-stack spec, naming the limit, in ${target.refusedByLoaderMs} ms`,
+  );
 
 let startup: StartupResult[] = [];
 if (!options.quick) {
