@@ -6,7 +6,7 @@ import type { PromotionState } from '../promotion/state.js';
 import { describeFailure } from '../workflows/failures.js';
 import { approvePromotionUpdate, rejectPromotionUpdate } from '../workflows/promotionDefinitions.js';
 import type { PromotionInput } from '../workflows/promotionInput.js';
-import { payloadJson, timeOf } from './timeline.js';
+import { payloadValue, timeOf } from './timeline.js';
 
 /** An approval or rejection as the history records it: who sent it, as what, and the Temporal identity of the sender. */
 export interface PromotionDecision {
@@ -64,7 +64,7 @@ export const trailActivities: (keyof PromotionActivities)[] = [
 export function promotionTrailFromHistory(history: temporal.api.history.v1.IHistory): PromotionTrail {
   const events = history.events ?? [];
   const started = events[0]?.workflowExecutionStartedEventAttributes;
-  const input = payloadJson(started?.input?.payloads?.[0]) as PromotionInput;
+  const input = payloadValue(started?.input?.payloads?.[0]) as PromotionInput;
   const trail: PromotionTrail = {
     id: started?.workflowId || 'unknown',
     platform: input.platform,
@@ -85,7 +85,7 @@ export function promotionTrailFromHistory(history: temporal.api.history.v1.IHist
     const name = accepted?.input?.name ?? signal?.signalName ?? '';
     const kind = decisionKinds[name];
     if (kind) {
-      const request = payloadJson((accepted ? accepted.input?.args : signal?.input)?.payloads?.[0]) as ApprovalRequest;
+      const request = payloadValue((accepted ? accepted.input?.args : signal?.input)?.payloads?.[0]) as ApprovalRequest;
       trail.decisions.push({
         at,
         kind,
@@ -103,7 +103,7 @@ export function promotionTrailFromHistory(history: temporal.api.history.v1.IHist
         start: at,
         end: null,
         result: 'running',
-        input: payloadJson(activity!.input?.payloads?.[0]),
+        input: payloadValue(activity!.input?.payloads?.[0]),
       };
       scheduled.set(String(event.eventId), step);
       trail.steps.push(step);
@@ -111,10 +111,10 @@ export function promotionTrailFromHistory(history: temporal.api.history.v1.IHist
     const completed = event.activityTaskCompletedEventAttributes;
     const failed = event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
     const step = scheduled.get(String((completed ?? failed)?.scheduledEventId));
-    if (step && completed) Object.assign(step, { end: at, result: 'succeeded', output: payloadJson(completed.result?.payloads?.[0]) });
+    if (step && completed) Object.assign(step, { end: at, result: 'succeeded', output: payloadValue(completed.result?.payloads?.[0]) });
     if (step && failed) Object.assign(step, { end: at, result: 'failed', error: describeFailure(failed.failure, 'failed') });
     const done = event.workflowExecutionCompletedEventAttributes;
-    if (done) trail.state = payloadJson(done.result?.payloads?.[0]) as PromotionState;
+    if (done) trail.state = payloadValue(done.result?.payloads?.[0]) as PromotionState;
     if (
       done ||
       event.workflowExecutionFailedEventAttributes ||

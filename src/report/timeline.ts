@@ -104,11 +104,13 @@ export interface RunTimeline {
   criticalPath: CriticalPath;
 }
 
+const decoder = new TextDecoder();
+
 /**
  * A payload's value, read by the SDK's own converter: JSON, and `binary/null` (an activity or update that returns
  * nothing), whose data is empty. A payload still encrypted means the history was read without Baton's codec key.
  */
-export function payloadJson(payload: Payload | null | undefined): unknown {
+export function payloadValue(payload: Payload | null | undefined): unknown {
   if (!payload) return undefined;
   const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
   if (encoding && decoder.decode(encoding) === encryptedEncoding)
@@ -117,8 +119,6 @@ export function payloadJson(payload: Payload | null | undefined): unknown {
     );
   return defaultPayloadConverter.fromPayload(payload as CommonPayload);
 }
-
-const decoder = new TextDecoder();
 
 /** When an event happened, in ms since the epoch. */
 export const timeOf = (event: HistoryEvent): number => {
@@ -141,7 +141,7 @@ export const unrecordedReason = 'not in the history: the run records it in its l
 export function timelineFromHistory(history: temporal.api.history.v1.IHistory): RunTimeline {
   const events = history.events ?? [];
   const first = events[0];
-  const input = payloadJson(first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]) as StartedInput | undefined;
+  const input = payloadValue(first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]) as StartedInput | undefined;
   const stacks = (input?.spec?.spec?.stacks ?? []).map((s) => ({ name: s.name, dependsOn: s.dependsOn ?? [] }));
   const timeline: RunTimeline = {
     workflowId: first?.workflowExecutionStartedEventAttributes?.workflowId || 'unknown',
@@ -182,13 +182,13 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     const at = timeOf(event);
     const upsert = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
     if (upsert) {
-      const phase = payloadJson(upsert[phaseAttribute.name]) as string | undefined;
+      const phase = payloadValue(upsert[phaseAttribute.name]) as string | undefined;
       const current = timeline.phases.at(-1);
       if (phase && current?.name !== phase) {
         if (current) current.end = at;
         timeline.phases.push({ name: phase, start: at, end: null });
       }
-      const holder = payloadJson(upsert[authorityAttribute.name]) as Holder | undefined;
+      const holder = payloadValue(upsert[authorityAttribute.name]) as Holder | undefined;
       if (holder && authority && holder !== authority) {
         const asked = unanswered.findIndex((h) => h.from === authority && h.to === holder);
         if (asked >= 0) {
@@ -211,7 +211,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     }
     const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
     if (initiated?.workflowType?.name === deployStack.name) {
-      const args = payloadJson(initiated.input?.payloads?.[0]) as StackRunInput;
+      const args = payloadValue(initiated.input?.payloads?.[0]) as StackRunInput;
       const key = `${args.action}/${args.target.stack.name}`;
       const attempt = (attemptsSoFar.get(key) ?? 0) + 1;
       attemptsSoFar.set(key, attempt);
@@ -222,7 +222,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     if (event.activityTaskScheduledEventAttributes?.activityType?.name === steadyStateWatch) steadyStateWatches.add(String(event.eventId));
     const watchEnded = event.activityTaskCompletedEventAttributes;
     if (watchEnded && steadyStateWatches.has(String(watchEnded.scheduledEventId))) {
-      const { changes } = payloadJson(watchEnded.result?.payloads?.[0]) as { changes: ApplicationChange[] };
+      const { changes } = payloadValue(watchEnded.result?.payloads?.[0]) as { changes: ApplicationChange[] };
       for (const c of changes)
         timeline.steadyStateEvents.push({
           stack: c.stack,
@@ -258,7 +258,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
     const update = accepted?.input;
     if (update?.name === applySpecUpdate.name) {
-      const { requestedBy, reason } = payloadJson(update.args?.payloads?.[0]) as { requestedBy?: string; reason?: string };
+      const { requestedBy, reason } = payloadValue(update.args?.payloads?.[0]) as { requestedBy?: string; reason?: string };
       const change: SpecChange = {
         requestedBy,
         reason,
@@ -272,10 +272,10 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
     const completedUpdate = event.workflowExecutionUpdateCompletedEventAttributes;
     const changeAnswered = completedUpdate && changeRequests.get(completedUpdate.meta?.updateId ?? '');
     const plan = changeAnswered && completedUpdate.outcome?.success?.payloads?.[0];
-    if (plan) changeAnswered.plan = payloadJson(plan) as SpecChangePlan;
+    if (plan) changeAnswered.plan = payloadValue(plan) as SpecChangePlan;
     const signal = event.workflowExecutionSignaledEventAttributes;
     if (update?.name === beginPromotionUpdate.name) {
-      const request = payloadJson(update.args?.payloads?.[0]) as BeginPromotionRequest;
+      const request = payloadValue(update.args?.payloads?.[0]) as BeginPromotionRequest;
       timeline.promotions.push({
         id: request.promotionId,
         freight: request.freight.id,
@@ -289,7 +289,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
         reason: '',
       });
     } else if (update?.name === endPromotionUpdate.name) {
-      const request = payloadJson(update.args?.payloads?.[0]) as EndPromotionRequest;
+      const request = payloadValue(update.args?.payloads?.[0]) as EndPromotionRequest;
       const ended = {
         endedAt: at,
         outcome: request.outcome,
@@ -302,7 +302,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       if (record) Object.assign(record, ended);
       else timeline.promotions.push({ id: request.promotionId, freight: '', requestedBy: '', identity: '', begunAt: null, ...ended });
     } else if (signal?.signalName === authorityHandoffSignal.name) {
-      const request = payloadJson(signal.input?.payloads?.[0]) as HandoffRequest;
+      const request = payloadValue(signal.input?.payloads?.[0]) as HandoffRequest;
       const entry: LedgerEntry = {
         ...request,
         at: new Date(at).toISOString(),
@@ -312,7 +312,7 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       timeline.handoffs.push(entry);
       unanswered.push(entry);
     } else if (update?.name || signal?.signalName) {
-      const request = payloadJson((update ? update.args : signal!.input)?.payloads?.[0]) as
+      const request = payloadValue((update ? update.args : signal!.input)?.payloads?.[0]) as
         { requestedBy?: string; reason?: string } | undefined;
       // Only who and why: an applySpec request also carries the whole spec.
       timeline.requests.push({
@@ -324,13 +324,13 @@ export function timelineFromHistory(history: temporal.api.history.v1.IHistory): 
       });
     }
     if (event.workflowExecutionCompletedEventAttributes) {
-      finalState = payloadJson(event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]) as LifecycleState | undefined;
+      finalState = payloadValue(event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0]) as LifecycleState | undefined;
       ledger = finalState?.ledger;
       recordedChanges = finalState && changesOf(finalState);
     }
     const continued = event.workflowExecutionContinuedAsNewEventAttributes;
     if (continued) {
-      const carried = (payloadJson(continued.input?.payloads?.[0]) as LifecycleInput | undefined)?.carriedState;
+      const carried = (payloadValue(continued.input?.payloads?.[0]) as LifecycleInput | undefined)?.carriedState;
       ledger = carried?.ledger;
       recordedChanges = carried && changesOf(carried);
     }

@@ -9,7 +9,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { incidentReport } from '../../src/report/incident.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { mergeTimelines, reportedRunLimit } from '../../src/report/mergeTimelines.js';
-import { payloadJson, timelineFromHistory, unrecordedReason, type RunTimeline } from '../../src/report/timeline.js';
+import { payloadValue, timelineFromHistory, unrecordedReason, type RunTimeline } from '../../src/report/timeline.js';
 import { formatDuration } from '../../src/spec/duration.js';
 import { readHistoryFile } from '../../src/worker/replay.js';
 import type { HandoffRequest } from '../../src/workflows/authority.js';
@@ -405,10 +405,10 @@ describe('baton report', () => {
 
   it('reads a payload of nothing (binary/null, empty data as fetchHistory gives it) as undefined, and refuses an encrypted one by name', () => {
     const encoded = (text: string) => new TextEncoder().encode(text);
-    assert.equal(payloadJson({ metadata: { encoding: encoded('binary/null') }, data: new Uint8Array() }), undefined);
-    assert.deepEqual(payloadJson({ metadata: { encoding: encoded('json/plain') }, data: encoded('{"a":1}') }), { a: 1 });
+    assert.equal(payloadValue({ metadata: { encoding: encoded('binary/null') }, data: new Uint8Array() }), undefined);
+    assert.deepEqual(payloadValue({ metadata: { encoding: encoded('json/plain') }, data: encoded('{"a":1}') }), { a: 1 });
     assert.throws(
-      () => payloadJson({ metadata: { encoding: encoded(encryptedEncoding) }, data: encoded('x') }),
+      () => payloadValue({ metadata: { encoding: encoded(encryptedEncoding) }, data: encoded('x') }),
       new RegExp(`^Error: the history's payloads are encrypted: set ${codecKeyVariables.file} or ${codecKeyVariables.inline}`),
     );
   });
