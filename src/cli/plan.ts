@@ -1,5 +1,5 @@
 import { buildGraph, levels, teardownOrder } from '../dag/index.js';
-import type { PlatformSpec } from '../spec/index.js';
+import { defaultMaxParallelStacks, type PlatformSpec } from '../spec/index.js';
 
 /** The CLI contract's plan (docs/architecture.md#stack-flow): order, levels and teardown order of a validated spec. */
 export interface Plan {
@@ -18,7 +18,7 @@ export function planOf(spec: PlatformSpec): Plan {
 export function renderPlanText(spec: PlatformSpec, plan: Plan): string {
   const dependsOn = new Map(spec.spec.stacks.map((s) => [s.name, s.dependsOn]));
   const lines = [
-    `Platform ${plan.platform}: ${plan.order.length} stacks in ${plan.levels.length} levels, at most ${spec.spec.defaults.maxParallelStacks} at once, failure policy ${spec.spec.defaults.failurePolicy}`,
+    `Platform ${plan.platform}: ${plan.order.length} stacks in ${plan.levels.length} levels, at most ${spec.spec.defaults.maxParallelStacks ?? defaultMaxParallelStacks} at once, failure policy ${spec.spec.defaults.failurePolicy}`,
   ];
   plan.levels.forEach((level, i) => {
     lines.push('', `Level ${i}${i === 0 ? ' (no dependencies)' : ''}:`);

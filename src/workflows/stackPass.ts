@@ -1,6 +1,6 @@
-import { CancellationScope, condition, executeChild, isCancellation, log } from '@temporalio/workflow';
+import { CancellationScope, condition, executeChild, isCancellation, log, patched } from '@temporalio/workflow';
 import { reverseGraph } from '../dag/index.js';
-import { stackWorkflowId } from '../spec/index.js';
+import { defaultMaxParallelStacks, stackWorkflowId } from '../spec/index.js';
 import { deployStack, type StackAction } from './deployStack.js';
 import { describeFailure } from './failures.js';
 import { now, type PlatformRun } from './platformRun.js';
@@ -12,6 +12,11 @@ const statusOf: Record<StackAction, { running: StackStatus; done: StackStatus }>
   deploy: { running: 'deploying', done: 'healthy' },
   delete: { running: 'deleting', done: 'deleted' },
 };
+
+/** Runs with this marker deploy defaultMaxParallelStacks at once when the spec sets no maxParallelStacks. */
+export const parallelStacksDefaultPatch = 'max-parallel-stacks-default';
+/** The default of the runs recorded before that marker. */
+const formerDefaultMaxParallelStacks = 4;
 
 /** Stacks a resume tries again: the failed ones and those they blocked. */
 const retriedOnResume: ReadonlySet<StackStatus> = new Set(['failed', 'blocked']);
@@ -45,7 +50,7 @@ async function runPass(run: PlatformRun, action: StackAction, within: ReadonlySe
   const graph = action === 'deploy' ? run.graph : reverseGraph(run.graph);
   const { maxParallelStacks, failurePolicy } = run.spec.spec.defaults;
   const scheduler = new StackScheduler(graph, (name) => within?.has(name) === false || run.stack(name).status === done, {
-    maxParallel: maxParallelStacks,
+    maxParallel: maxParallelStacks ?? (patched(parallelStacksDefaultPatch) ? defaultMaxParallelStacks : formerDefaultMaxParallelStacks),
     failFast: failurePolicy === 'failFast',
   });
   const scope = new CancellationScope();

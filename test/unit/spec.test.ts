@@ -39,7 +39,7 @@ describe('platform spec', () => {
   it('loads a valid spec and applies the defaults', () => {
     const spec = parsePlatformSpec(valid);
     assert.equal(spec.spec.source.targetRevision, 'HEAD');
-    assert.equal(spec.spec.defaults.maxParallelStacks, 4);
+    assert.equal(spec.spec.defaults.maxParallelStacks, undefined, 'unset stays unset: the workflow picks the default');
     assert.equal(spec.spec.defaults.failurePolicy, 'continue');
     const [cm, ingress] = resolveStacks(spec);
     assert.deepEqual(cm, {

@@ -4,6 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { abortUpdate, authorityHandoffSignal, resumeSignal, resumeUpdate, teardownUpdate } from '../../src/workflows/definitions.js';
+import { defaultMaxParallelStacks } from '../../src/spec/index.js';
 import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { activityDoubles, degradedMessage, failedCheckReason } from '../support/doubles.js';
 import { saveHistory } from '../support/histories.js';
@@ -99,6 +100,18 @@ describe('platformLifecycle on the Temporal dev server', () => {
     }
     assert.ok(doubles.maxConcurrentHealthWaits() > 1, 'independent stacks overlap');
     assert.ok(doubles.maxConcurrentHealthWaits() <= 5, `at most 5 at once, saw ${doubles.maxConcurrentHealthWaits()}`);
+  });
+
+  it('deploys defaultMaxParallelStacks at once when the spec sets no limit', async () => {
+    const stacks = Array.from({ length: defaultMaxParallelStacks + 8 }, (_, i) => ({ name: `s${i}` }));
+    const doubles = activityDoubles({ healthDelayMs: () => 300 });
+    await withWorkers(env, doubles.zones, async (prefix) => {
+      const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('wide'), stacks), environment: 'dev' });
+      await waitForState(handle, (s) => s.phase.number === 3, 120_000);
+      await handle.executeUpdate(teardownUpdate, { args: [{}] });
+      await handle.result();
+    });
+    assert.equal(doubles.maxConcurrentHealthWaits(), defaultMaxParallelStacks);
   });
 
   it('blocks exactly the dependents of a failing stack, shows the partial platform, and resumes without redeploying', async () => {
