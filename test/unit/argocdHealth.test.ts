@@ -133,6 +133,71 @@ describe('assessApplication on Applications recorded from Argo CD', () => {
     assert.equal((result as { address: string }).address, '127.0.0.1:5999');
     assert.match((result as { reason: string }).reason, /helm pull oci:\/\/127\.0\.0\.1:5999\/charts\/demo .*connection refused/);
   });
+
+  describe('a sync Argo CD retries (its automated sync retries up to 5 times)', () => {
+    const retrying = (message: string) =>
+      app({
+        health: { status: 'Missing' },
+        sync: { status: 'OutOfSync' },
+        operationState: { phase: 'Running', retryCount: 1, message, startedAt: '2026-12-03T14:29:50Z' },
+      });
+
+    it('fails at once on a failure a retry cannot mend', () => {
+      const result = assessApplication(
+        retrying(
+          'one or more objects failed to apply, reason: Deployment.apps "controller" is invalid: spec.replicas: Invalid value: -1. Retrying attempt #1 at 2026-12-03T14:30:01Z.',
+        ),
+      );
+      assert.equal(result.state, 'failed');
+      assert.equal((result as { operationRunning?: boolean }).operationRunning, true);
+      assert.match(
+        (result as { reason: string }).reason,
+        /failed \(Argo CD is retrying it\): one or more objects failed to apply, reason: Deployment.apps "controller" is invalid: spec.replicas: Invalid value: -1$/,
+      );
+    });
+
+    it('waits for the retry when the API server was away', () => {
+      const result = assessApplication(
+        retrying(
+          'error getting cached resources: Get "https://127.0.0.1:23693/api/v1/namespaces": dial tcp 127.0.0.1:23693: connect: connection refused. Retrying attempt #1 at 2026-12-03T14:30:01Z.',
+        ),
+      );
+      assert.equal(result.state, 'progressing');
+      assert.match((result as { waitingFor: string[] }).waitingFor[0]!, /Argo CD's retry #1 after error getting cached resources/);
+    });
+
+    it('waits while the retry runs', () => {
+      const result = assessApplication(retrying('waiting for healthy state of /Namespace/drill-mx7n1hav'));
+      assert.equal(result.state, 'progressing');
+      assert.match((result as { waitingFor: string[] }).waitingFor[0]!, /retry #1 running: waiting for healthy state/);
+    });
+  });
+
+  describe('a SyncError condition', () => {
+    const after = (conditionAt: string) =>
+      app({
+        health: { status: 'Healthy' },
+        sync: { status: 'Synced' },
+        operationState: { phase: 'Succeeded', startedAt: '2026-12-03T14:39:01Z', finishedAt: '2026-12-03T14:39:05Z' },
+        conditions: [
+          {
+            type: 'SyncError',
+            message: 'Failed last sync attempt to [1adf40549f53bfac9879200988ee493017c9dca6]: Operation terminated (retried 1 times).',
+            lastTransitionTime: conditionAt,
+          },
+        ],
+      });
+
+    it('raised before a sync that then succeeded is not the state: Argo CD clears it on its next refresh', () => {
+      assert.deepEqual(assessApplication(after('2026-12-03T14:30:31Z')), { state: 'healthy' });
+    });
+
+    it('raised after the last sync fails the stack', () => {
+      const result = assessApplication(after('2026-12-03T14:39:30Z'));
+      assert.equal(result.state, 'failed');
+      assert.match((result as { reason: string }).reason, /SyncError: Failed last sync attempt/);
+    });
+  });
 });
 
 describe('unreachableAddress', () => {

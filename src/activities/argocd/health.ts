@@ -1,6 +1,6 @@
 import type { ApplicationStatus } from '../interfaces.js';
 import { unreachableAddress } from './errors.js';
-import type { Application, ResourceResult, ResourceStatus } from './schemas.js';
+import type { Application, OperationState, ResourceResult, ResourceStatus } from './schemas.js';
 
 /** The Application's health and sync as Argo CD reports them ('Unknown' when it reports none). */
 export function statusOf(app: Application): ApplicationStatus {
@@ -54,6 +54,29 @@ export function describeStatus(app: Application): string[] {
   return [summary, ...waiting];
 }
 
+/** Argo CD's words for an operation waiting to retry a failed attempt (controller/appcontroller.go, v3.6). */
+const retryNote = /\. Retrying attempt #\d+ at \S+\.$/;
+
+/** The failed attempt's message while Argo CD waits to retry it; undefined while the retry runs. */
+function retryingAfter(message: string): string | undefined {
+  return retryNote.test(message) ? message.replace(retryNote, '') : undefined;
+}
+
+/** How a sync attempt fails while the cluster's API server is down or restarting: Argo CD's retry is the answer. */
+const transientApiFailure =
+  /connection refused|connection reset|i\/o timeout|TLS handshake timeout|context deadline exceeded|unexpected EOF|the server is currently unable to handle the request|the server was unable to return a response|etcdserver|http2: client connection lost|no route to host/i;
+
+/**
+ * A SyncError raised before the last operation started, which then succeeded: an automated sync that had failed
+ * (Argo CD does not try the same revision again by itself) followed by a sync that worked. Argo CD clears it on
+ * its next refresh; until then it is not the Application's state.
+ */
+function settledBy(condition: { type: string; lastTransitionTime?: string }, operation: OperationState | undefined): boolean {
+  if (condition.type !== 'SyncError' || operation?.phase !== 'Succeeded' || !condition.lastTransitionTime || !operation.startedAt)
+    return false;
+  return Date.parse(condition.lastTransitionTime) <= Date.parse(operation.startedAt);
+}
+
 /**
  * Healthy and Synced with no operation pending completes; a failed sync, an Application Argo CD cannot
  * render (a ComparisonError or InvalidSpecError condition: Helm's or Kustomize's own message), or Degraded
@@ -63,14 +86,23 @@ export function describeStatus(app: Application): string[] {
 export function assessApplication(app: Application): HealthAssessment {
   const status = app.status;
   const operation = status?.operationState;
-  // Argo CD retries a failed sync (with backoff) inside the same operation: the first failure is the answer.
+  // Argo CD retries a failed sync (with backoff) inside the same operation: the first failure is the answer,
+  // unless the cluster's API being away explains it; then the retry is, as it is while the retry runs.
   if (operation?.phase === 'Running' && (operation.retryCount ?? 0) > 0) {
+    const failure = retryingAfter(operation.message ?? '');
+    const reasons = failure === undefined ? [] : [failure, ...failedResources(app)];
+    if (failure !== undefined && !transientApiFailure.test(reasons.join('\n')))
+      return {
+        state: 'failed',
+        operationRunning: true,
+        reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${failure}`, ...reasons.slice(1)].join('\n  '),
+      };
     return {
-      state: 'failed',
-      operationRunning: true,
-      reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${operation.message ?? ''}`, ...failedResources(app)].join(
-        '\n  ',
-      ),
+      state: 'progressing',
+      waitingFor: [
+        `sync of ${app.metadata.name}: Argo CD's retry #${operation.retryCount}${failure ? ` after ${failure}` : ` running: ${operation.message ?? ''}`}`,
+        ...describeStatus(app).slice(1),
+      ],
     };
   }
   if (app.operation !== undefined || operation?.phase === 'Running' || operation?.phase === 'Terminating') {
@@ -88,7 +120,7 @@ export function assessApplication(app: Application): HealthAssessment {
       reason: [`sync of ${app.metadata.name} failed: ${operation.message ?? operation.phase}`, ...failedResources(app)].join('\n  '),
     };
   }
-  const errors = (status?.conditions ?? []).filter((condition) => condition.type.endsWith('Error'));
+  const errors = (status?.conditions ?? []).filter((condition) => condition.type.endsWith('Error') && !settledBy(condition, operation));
   for (const { message = '' } of errors) {
     const address = unreachableAddress(message);
     if (address) return { state: 'unreachable', address, reason: message };

@@ -65,7 +65,9 @@ export const applicationSchema = z.looseObject({
       sync: z.looseObject({ status: z.string().optional(), revision: z.string().optional() }).optional(),
       operationState: operationStateSchema.optional(),
       resources: z.array(resourceStatusSchema).optional(),
-      conditions: z.array(z.looseObject({ type: z.string(), message: z.string().optional() })).optional(),
+      conditions: z
+        .array(z.looseObject({ type: z.string(), message: z.string().optional(), lastTransitionTime: z.string().optional() }))
+        .optional(),
       history: z
         .array(z.looseObject({ id: z.number().optional(), revision: z.string().optional(), deployedAt: z.string().optional() }))
         .optional(),
@@ -81,5 +83,6 @@ export const applicationStreamLineSchema = z.looseObject({
 
 export type Application = z.infer<typeof applicationSchema>;
 export type ResourceStatus = z.infer<typeof resourceStatusSchema>;
+export type OperationState = z.infer<typeof operationStateSchema>;
 export type ResourceResult = z.infer<typeof resourceResultSchema>;
 export type ApplicationEvent = { type: string; application: Application };
