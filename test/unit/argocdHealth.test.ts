@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { unreachableAddress } from '../../src/activities/argocd/errors.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { ArgoCdApiError, clusterApiAway, guarded, unreachableAddress } from '../../src/activities/argocd/errors.js';
 import { assessApplication } from '../../src/activities/argocd/health.js';
+import { failureTypes } from '../../src/workflows/failureTypes.js';
 import { applicationSchema, type Application } from '../../src/activities/argocd/schemas.js';
 
 /** An Application as the sandbox's Argo CD v3.6.1 returned it (managedFields left out). */
@@ -212,5 +214,48 @@ describe('unreachableAddress', () => {
       'charts.example.com',
     );
     assert.equal(unreachableAddress("Error: values don't meet the specifications of the schema(s)"), undefined);
+  });
+});
+
+describe('while Argo CD cannot reach its cluster', () => {
+  const away = new ArgoCdApiError(
+    'POST',
+    '/api/v1/applications',
+    500,
+    'error while validating and normalizing app: error getting application by name: Get "https://127.0.0.1:23693/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/drill-30-mx7obbv4-0-g2-s26": dial tcp 127.0.0.1:23693: connect: connection refused',
+  );
+  const account = { account: async () => 'baton' };
+
+  it("tells the cluster's API server being away from a source that does not answer and from other errors", () => {
+    assert.equal(clusterApiAway(away), true);
+    const registry = new ArgoCdApiError(
+      'GET',
+      '/api/v1/applications/x',
+      500,
+      'Get "https://127.0.0.1:5999/v2/": dial tcp 127.0.0.1:5999: connect: connection refused',
+    );
+    assert.equal(clusterApiAway(registry), false);
+    assert.equal(clusterApiAway(new ArgoCdApiError('POST', '/api/v1/applications', 400, away.argoMessage)), false);
+  });
+
+  it('a call waits it out and then succeeds', async () => {
+    let calls = 0;
+    const value = await guarded(account, async () => {
+      if (++calls < 3) throw away;
+      return 'created';
+    });
+    assert.deepEqual([value, calls], ['created', 3]);
+  });
+
+  it('any other error fails the call at once, as a typed activity failure', async () => {
+    let calls = 0;
+    await assert.rejects(
+      guarded(account, async () => {
+        calls++;
+        throw new ArgoCdApiError('POST', '/api/v1/applications', 403, 'permission denied');
+      }),
+      (err: unknown) => err instanceof ApplicationFailure && err.type === failureTypes.argoCdPermissionDenied,
+    );
+    assert.equal(calls, 1);
   });
 });

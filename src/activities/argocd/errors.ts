@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { failureTypes } from '../../workflows/failureTypes.js';
 
@@ -67,11 +68,35 @@ export function activityFailure(err: unknown, account: string): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+/**
+ * Argo CD's answer while it cannot reach its own cluster's API server ("Get \"https://…/apis/argoproj.io/…\":
+ * dial tcp …: connect: connection refused"), as while a control plane restarts: worth waiting out in the
+ * activity rather than spending the stack's retries on it. A source's registry or Git server is not an API path.
+ */
+export function clusterApiAway(err: unknown): boolean {
+  return (
+    err instanceof ArgoCdApiError &&
+    err.status >= 500 &&
+    /"https?:\/\/[^"]+\/apis?\/[^"]*": dial tcp \S+: connect: connection refused/.test(err.argoMessage)
+  );
+}
+
+/** How long a call waits for Argo CD to reach its cluster again before it fails as it would have. */
+const clusterApiWaitMs = 90_000;
+const clusterApiPollMs = 2_000;
+
 /** Runs `call`, turning Argo CD's errors into activity failures that say whom to ask and what to fix. */
 export async function guarded<T>(client: { account(): Promise<string> }, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw activityFailure(err, await client.account().catch(() => 'unknown'));
+  const deadline = Date.now() + clusterApiWaitMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (clusterApiAway(err) && Date.now() < deadline) {
+        await sleep(clusterApiPollMs);
+        continue;
+      }
+      throw activityFailure(err, await client.account().catch(() => 'unknown'));
+    }
   }
 }
