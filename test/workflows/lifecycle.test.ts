@@ -104,7 +104,8 @@ describe('platformLifecycle on the Temporal dev server', () => {
 
   it('deploys defaultMaxParallelStacks at once when the spec sets no limit', async () => {
     const stacks = Array.from({ length: defaultMaxParallelStacks + 8 }, (_, i) => ({ name: `s${i}` }));
-    const doubles = activityDoubles({ healthDelayMs: () => 300 });
+    // Health waits long enough that the first 16 overlap in full on a busy machine.
+    const doubles = activityDoubles({ healthDelayMs: () => 5_000 });
     await withWorkers(env, doubles.zones, async (prefix) => {
       const handle = await startLifecycle(env.client, prefix, { spec: platformDocument(uniqueName('wide'), stacks), environment: 'dev' });
       await waitForState(handle, (s) => s.phase.number === 3, 120_000);
