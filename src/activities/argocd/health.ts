@@ -90,12 +90,12 @@ export function assessApplication(app: Application): HealthAssessment {
   // unless the cluster's API being away explains it; then the retry is, as it is while the retry runs.
   if (operation?.phase === 'Running' && (operation.retryCount ?? 0) > 0) {
     const failure = retryingAfter(operation.message ?? '');
-    const reasons = failure === undefined ? [] : [failure, ...failedResources(app)];
-    if (failure !== undefined && !transientApiFailure.test(reasons.join('\n')))
+    const resources = failure === undefined ? [] : failedResources(app);
+    if (failure !== undefined && !transientApiFailure.test([failure, ...resources].join('\n')))
       return {
         state: 'failed',
         operationRunning: true,
-        reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${failure}`, ...reasons.slice(1)].join('\n  '),
+        reason: [`sync of ${app.metadata.name} failed (Argo CD is retrying it): ${failure}`, ...resources].join('\n  '),
       };
     return {
       state: 'progressing',
