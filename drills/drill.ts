@@ -339,8 +339,13 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
               args: [{ requestedBy: 'drill', reason: `drill case ${fault.id}, trial ${trial}` }],
             });
             const { repairedAt, doneAtFault } = await strike(fault, sampler, stacks, 'deleted');
+            // A run that fails has ended too (the final state says how); a result still pending when the trial's time is
+            // up must not reject later, once the client is closed, and take the drill down with it.
             const ended = await Promise.race([
-              handle.result().then(() => true),
+              handle.result().then(
+                () => true,
+                () => true,
+              ),
               sleep(options.trialLimitMs, undefined, { ref: false }).then(() => false),
             ]);
             const final = await handle.query(stateQuery).catch(() => undefined);
@@ -372,7 +377,13 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
         await client.workflow
           .getHandle(workflowId)
           .executeUpdate(teardownUpdate, { args: [{ requestedBy: 'drill', reason: 'drill done' }] });
-        await Promise.race([client.workflow.getHandle(workflowId).result(), sleep(options.trialLimitMs, undefined, { ref: false })]);
+        await Promise.race([
+          client.workflow
+            .getHandle(workflowId)
+            .result()
+            .catch(() => undefined),
+          sleep(options.trialLimitMs, undefined, { ref: false }),
+        ]);
       }
     });
   } finally {

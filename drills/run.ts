@@ -3,7 +3,9 @@
  * API server, Argo CD, redis, the link to Temporal) at a random moment of a deploy or a teardown, N times, and
  * checks that every run completes, that no stack is synced again once healthy, and that the state query stays
  * consistent. Prints a table and writes drills/results/<date>.json. The drill's own sandbox is .baton/drill-sandbox
- * (ports moved by portShifts.integration.drill), started from nothing and stopped at the end.
+ * (ports moved by portShifts.integration.drill), started from nothing and stopped at the end; without --quick it is
+ * .baton/full-drill-sandbox (portShifts.integration.fullDrill), so that `make test`, whose quick drill uses the
+ * first, can run beside a full one.
  *
  *   npm run drill                          every case (20 trials of a, 5 of the others) on a 30-stack platform
  *   npm run drill -- --quick               one trial of each case on a 10-stack platform
@@ -55,7 +57,9 @@ console.log(
 );
 
 const began = Date.now();
-const sandbox = await measurementSandbox('drill-sandbox', portShifts.integration.drill, { fresh: true });
+const sandbox = quick
+  ? await measurementSandbox('drill-sandbox', portShifts.integration.drill, { fresh: true })
+  : await measurementSandbox('full-drill-sandbox', portShifts.integration.fullDrill, { fresh: true });
 let cases: CaseResult[];
 try {
   cases = await runDrill(sandbox, { seed, stacks, faults: chosen, trialLimitMs: (quick ? 4 : 8) * 60_000, say });

@@ -13,5 +13,10 @@ export function zoneActivityOptions(
   return { taskQueue: zoneTaskQueue(prefix, zone), startToCloseTimeout, heartbeatTimeout: timeouts.heartbeat, retry };
 }
 
-/** Playbooks and checks that fail are re-run by the operator's resume, not behind their back. */
-export const runOnce: RetryPolicy = { maximumAttempts: 1 };
+/**
+ * Playbooks and checks report their own failures as non-retryable: the operator's resume re-runs them, not a retry
+ * behind their back. The second attempt is for a worker lost mid-run, whose heartbeat stops: the next worker runs
+ * the (idempotent) playbook or check again instead of failing the phase. A third is not worth a 30-minute playbook
+ * that ran out its time twice.
+ */
+export const workerLossRetry: RetryPolicy = { maximumAttempts: 2 };

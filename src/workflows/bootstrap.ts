@@ -2,7 +2,7 @@ import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities, workflo
 import type { AnsibleActivities, ArgoCdActivities, ClusterActivities, PlaybookSummary } from '../activities/interfaces.js';
 import { inClusterName } from '../spec/schema.js';
 import type { HandoffRequest } from './authority.js';
-import { runOnce, zoneActivityOptions } from './activityOptions.js';
+import { workerLossRetry, zoneActivityOptions } from './activityOptions.js';
 import { authorityHandoffSignal } from './definitions.js';
 import { failureTypes } from './failureTypes.js';
 import type { Timeouts } from './input.js';
@@ -41,7 +41,9 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
   const cluster = input.cluster ?? inClusterName;
   /** Activities take the cluster only for a spoke: an absent one is the hub, as in runs recorded before. */
   const onCluster = (name: string) => (name === inClusterName ? {} : { cluster: name });
-  const ansible = proxyActivities<AnsibleActivities>(zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, runOnce));
+  const ansible = proxyActivities<AnsibleActivities>(
+    zoneActivityOptions(taskQueuePrefix, 'ansible', timeouts, timeouts.playbook, workerLossRetry),
+  );
   const playbook = (name: 'bootstrap' | 'rotate-credentials' | 'teardown') =>
     ansible.runPlaybook.executeWithOptions({ summary: `playbook ${name} on ${cluster}` }, [
       {
@@ -71,7 +73,7 @@ export async function bootstrap(input: BootstrapInput): Promise<BootstrapResult>
   if (input.mode === 'teardown') {
     const removed = await playbook('teardown');
     const clusterZone = proxyActivities<ClusterActivities>(
-      zoneActivityOptions(taskQueuePrefix, 'cluster', timeouts, timeouts.orphanCheck, runOnce),
+      zoneActivityOptions(taskQueuePrefix, 'cluster', timeouts, timeouts.orphanCheck, workerLossRetry),
     );
     // The hub's Argo CD install stays when another environment uses it; a spoke's environment also left
     // objects in the hub (its registration, AppProject, root Application), which must be gone too.

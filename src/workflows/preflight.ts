@@ -1,6 +1,6 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { ClusterActivities } from '../activities/interfaces.js';
-import { runOnce, zoneActivityOptions } from './activityOptions.js';
+import { workerLossRetry, zoneActivityOptions } from './activityOptions.js';
 import { failureTypes } from './failureTypes.js';
 import type { PlatformRun } from './platformRun.js';
 
@@ -8,7 +8,7 @@ import type { PlatformRun } from './platformRun.js';
 export function preflightStep(run: PlatformRun): () => Promise<void> {
   const { taskQueuePrefix, timeouts } = run.settings;
   const cluster = proxyActivities<ClusterActivities>(
-    zoneActivityOptions(taskQueuePrefix, 'cluster', timeouts, timeouts.preflight, runOnce),
+    zoneActivityOptions(taskQueuePrefix, 'cluster', timeouts, timeouts.preflight, workerLossRetry),
   );
   return async () => {
     const report = await cluster.preflight.executeWithOptions({ summary: `preflight checks of ${run.cluster}` }, [

@@ -41,6 +41,8 @@ export interface DoubleOptions {
   watchRefusal?: { reason?: string };
   /** The promotion zone's outcomes. */
   promotion?: PromotionKnobs;
+  /** How long each playbook runs, heartbeating, in ms; absent: at once. */
+  playbookMs?: (playbook: string) => number;
 }
 
 /** What the promotion zone's doubles answer; every field is mutable, so a test changes an outcome mid-run. */
@@ -117,14 +119,19 @@ export function activityDoubles(options: DoubleOptions = {}) {
   };
 
   const ansible: AnsibleActivities = {
-    runPlaybook: traced('runPlaybook', async ({ playbook }) => ({
-      playbook,
-      ok: 10,
-      changed: playbook === 'bootstrap' ? 5 : 1,
-      failed: 0,
-      unreachable: 0,
-      credentialsRef: 'baton-system/baton-automation',
-    })),
+    runPlaybook: traced('runPlaybook', async ({ playbook }) => {
+      // A playbook heartbeats while it runs, as the real one does: only a lost worker stops its heartbeat.
+      for (const end = Date.now() + (options.playbookMs?.(playbook) ?? 0); Date.now() < end; await sleep(200))
+        Context.current().heartbeat();
+      return {
+        playbook,
+        ok: 10,
+        changed: playbook === 'bootstrap' ? 5 : 1,
+        failed: 0,
+        unreachable: 0,
+        credentialsRef: 'baton-system/baton-automation',
+      };
+    }),
   };
 
   const argocd: ArgoCdActivities = {

@@ -30,6 +30,8 @@ export const portShifts = {
     sandboxLifecycle: 10_000,
     bench: 8_750,
     drill: 7_250,
+    /** The drill without --quick: it runs for hours, so its ports meet no other sandbox's and `make test` may run beside it. */
+    fullDrill: 2_500,
   },
 } as const;
 

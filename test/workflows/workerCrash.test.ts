@@ -19,10 +19,10 @@ after(async () => {
   await env?.teardown();
 });
 
-function startWorkerProcess(prefix: string, callsFile: string): Promise<ChildProcess> {
+function startWorkerProcess(prefix: string, callsFile: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/workerProcess.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, BATON_TEST_PREFIX: prefix, BATON_TEST_CALLS: callsFile },
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address, BATON_TEST_PREFIX: prefix, BATON_TEST_CALLS: callsFile, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -39,6 +39,13 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** Every call the worker processes recorded, each with the pid of its process. */
+const recordedCalls = (callsFile: string) =>
+  readFileSync(callsFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ActivityCall & { pid: number });
 
 describe('a worker stopped hard mid-run', () => {
   it('lets a new worker finish the run without deploying any stack twice', { timeout: 180_000 }, async () => {
@@ -65,10 +72,7 @@ describe('a worker stopped hard mid-run', () => {
       await stopProcess(second);
     }
 
-    const calls = readFileSync(callsFile, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as ActivityCall & { pid: number });
+    const calls = recordedCalls(callsFile);
     assert.ok(new Set(calls.map((c) => c.pid)).size === 2, 'both worker processes did work');
     const healthy = new Map<string, number>();
     for (const c of calls)
@@ -77,5 +81,47 @@ describe('a worker stopped hard mid-run', () => {
     const syncs = new Map<string, number>();
     for (const c of calls) if (c.activity === 'syncApplication' && c.phase === 'end') syncs.set(c.stack!, (syncs.get(c.stack!) ?? 0) + 1);
     for (const s of stacks) assert.equal(syncs.get(s.name), 1, `${s.name} synced exactly once`);
+  });
+
+  it('lets a new worker run the teardown playbook again when the worker running it is lost', { timeout: 180_000 }, async () => {
+    const prefix = uniqueName('crash');
+    const callsFile = `${mkdtempSync(`${tmpdir()}/baton-crash-`)}/calls.jsonl`;
+    const handle = await startLifecycle(env.client, prefix, {
+      spec: platformDocument(uniqueName('crash'), randomDag(4, 2, 5)),
+      environment: 'dev',
+    });
+    // Within the tests' 10 s playbook limit, beyond their 2 s heartbeat timeout.
+    const first = await startWorkerProcess(prefix, callsFile, { BATON_TEST_TEARDOWN_PLAYBOOK_MS: '8000' });
+    await waitForState(handle, (s) => s.phase.number === 3, 60_000);
+    await handle.executeUpdate(teardownUpdate, { args: [{}] });
+    // Bootstrap and rotate-credentials ran; the third playbook is the teardown.
+    for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      if (recordedCalls(callsFile).filter((c) => c.activity === 'runPlaybook' && c.phase === 'start').length === 3) break;
+      assert.ok(Date.now() < deadline, 'the teardown playbook started within 60 s');
+    }
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+
+    const second = await startWorkerProcess(prefix, callsFile);
+    try {
+      const final = await handle.result();
+      assert.equal(final.outcome, 'torn-down');
+    } finally {
+      await stopProcess(second);
+    }
+    const playbooks = recordedCalls(callsFile).filter((c) => c.activity === 'runPlaybook');
+    assert.deepEqual(
+      playbooks.map((c) => [c.phase, c.pid === first.pid ? 'first' : 'second']),
+      [
+        ['start', 'first'],
+        ['end', 'first'],
+        ['start', 'first'],
+        ['end', 'first'],
+        ['start', 'first'],
+        ['start', 'second'],
+        ['end', 'second'],
+      ],
+      'bootstrap and rotate-credentials on the first worker; the teardown playbook started there and ran again, to its end, on the second',
+    );
   });
 });
