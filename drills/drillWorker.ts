@@ -20,6 +20,8 @@ export function drillWorker(options: { repoRoot: string; logDir: string; env: No
   let child: ChildProcess | undefined;
   let started = 0;
   const log = openSync(join(options.logDir, 'drill-worker.log'), 'a');
+  // Whatever way the drill ends, its worker does not outlive it.
+  process.once('exit', () => child?.kill('SIGKILL'));
   const exited = (c: ChildProcess) =>
     c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r));
   return {
@@ -27,7 +29,8 @@ export function drillWorker(options: { repoRoot: string; logDir: string; env: No
       const worker = spawn(
         process.execPath,
         [join(options.repoRoot, 'bin/baton.js'), 'worker', '--sandbox', '--task-queue-prefix', options.taskQueuePrefix],
-        { env: options.env, stdio: ['ignore', 'pipe', log] },
+        // A group of its own: a Ctrl-C meant for the drill (which then stops after its trial) does not reach it.
+        { env: options.env, stdio: ['ignore', 'pipe', log], detached: true },
       );
       child = worker;
       started++;

@@ -10,6 +10,10 @@
  *   npm run drill                          every case (20 trials of a, 5 of the others) on a 30-stack platform
  *   npm run drill -- --quick               one trial of each case on a 10-stack platform
  *   npm run drill -- --cases a,f --trials 3 --seed 42
+ *
+ * Deploy trials run round by round (a, b, …, f, then a again) and the teardown trials last. Ctrl-C (SIGINT or
+ * SIGTERM) stops the drill after the trial in progress and writes the figures of the trials that ran; a second one
+ * stops it at once, leaving its sandbox for `baton sandbox down`.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,13 +60,28 @@ console.log(
     `${machine.cpu}, ${machine.cores} cores, load ${machine.loadAverage}`,
 );
 
+let interrupted = false;
+const interrupt = (signal: NodeJS.Signals) => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  say(`${signal}: the drill stops after the trial in progress and writes what it found (again to stop at once)`);
+};
+process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
+
 const began = Date.now();
 const sandbox = quick
   ? await measurementSandbox('drill-sandbox', portShifts.integration.drill, { fresh: true })
   : await measurementSandbox('full-drill-sandbox', portShifts.integration.fullDrill, { fresh: true });
 let cases: CaseResult[];
 try {
-  cases = await runDrill(sandbox, { seed, stacks, faults: chosen, trialLimitMs: (quick ? 4 : 8) * 60_000, say });
+  cases = await runDrill(sandbox, {
+    seed,
+    stacks,
+    faults: chosen,
+    trialLimitMs: (quick ? 4 : 8) * 60_000,
+    say,
+    stopRequested: () => interrupted,
+  });
 } finally {
   await sandbox.down();
 }
@@ -79,7 +98,7 @@ console.log(
       line([
         c.id,
         c.name,
-        c.trials,
+        c.ran === c.trials ? c.trials : `${c.ran} of ${c.trials}`,
         c.completed,
         c.resyncedStacks,
         c.lostState,
@@ -90,9 +109,19 @@ console.log(
     ...cases.flatMap((c) => c.problems.map((p) => `- ${c.id}, ${p}`)),
   ].join('\n'),
 );
-const file = writeResults(join(repoRoot, 'drills/results'), { seed, machine, quick, stacks, durationMs: Date.now() - began, cases });
+const file = writeResults(join(repoRoot, 'drills/results'), {
+  seed,
+  machine,
+  quick,
+  stacks,
+  durationMs: Date.now() - began,
+  ...(interrupted ? { interrupted: true } : {}),
+  cases,
+});
 console.log(`\n${Math.round((Date.now() - began) / 1000)} s; written to ${file}`);
 if (failedCases.length) {
-  console.error(`FAILED: ${failedCases.map((c) => c.id).join(', ')} (see the problems above); rerun with --seed ${seed}`);
+  console.error(
+    `${interrupted ? 'INTERRUPTED' : 'FAILED'}: ${failedCases.map((c) => c.id).join(', ')} (see the problems above); rerun with --seed ${seed}`,
+  );
   process.exitCode = 1;
 }

@@ -5,9 +5,10 @@
 # preinstalled) is brought up first, or reused when it is healthy, and stopped at the end (its state
 # stays for the next run); the demo's .baton/sandbox is neither used nor changed. The bootstrap-layer
 # and end-to-end tests start a sandbox of their own whose cluster starts empty. Workflow tests start
-# their own Temporal dev server. Then the quick benchmarks (bench/run.ts: the small platforms beside Argo CD,
-# on a sandbox of their own started from nothing and stopped at the end) print their table and write their
-# JSON; they assert no time.
+# their own Temporal dev server. Then the quick fault drill (drills/run.ts: one trial of each case on 10 stacks)
+# and the quick benchmarks (bench/run.ts: the small platforms beside Argo CD), each on a sandbox of its own
+# started from nothing and stopped at the end, print their tables and write their JSON; the drill fails the run
+# when a case falls short, the benchmarks assert no time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +32,7 @@ node --import tsx --test --test-concurrency=1 --test-reporter=spec \
   test/unit/**/*.test.ts test/workflows/**/*.test.ts test/integration/**/*.test.ts test/e2e/**/*.test.ts
 trap - EXIT
 stop_test_sandbox
+echo "==> the quick fault drill (npm run drill -- --quick)"
+npm run --silent drill -- --quick
 echo "==> the quick benchmarks (npm run bench -- --quick)"
 npm run --silent bench -- --quick

@@ -5,6 +5,7 @@ import { lifecycleWorkflowId } from '../spec/names.js';
 import { stateQuery } from '../workflows/definitions.js';
 import { platformLifecycle } from '../workflows/platformLifecycle.js';
 import { environmentAttribute, platformAttribute } from '../workflows/searchAttributes.js';
+import type { LifecycleInput } from '../workflows/input.js';
 import type { LifecycleState } from '../workflows/state.js';
 import { workflowTaskQueue } from '../workflows/taskQueues.js';
 import { bootstrapProgress } from './bootstrapProgress.js';
@@ -20,6 +21,8 @@ export interface StartOptions {
   taskQueuePrefix: string;
   /** A run already in progress is followed instead of refused. */
   attach?: boolean;
+  /** The run's waits; absent: the defaults (src/workflows/input.ts). */
+  timeouts?: LifecycleInput['timeouts'];
 }
 
 /** The spec with its platform repository replaced (`--repo-url`, e.g. the sandbox's git server), or as it is. */
@@ -29,14 +32,14 @@ export function withRepoUrl(spec: PlatformSpec, repoUrl: string | undefined): Pl
 
 /** Starts the platform's lifecycle run; prints its id and where to watch it. */
 export async function startLifecycle(options: StartOptions): Promise<string> {
-  const { spec, environment, taskQueuePrefix } = options;
+  const { spec, environment, taskQueuePrefix, timeouts } = options;
   const workflowId = lifecycleWorkflowId(spec.metadata.name, environment);
   await withClient(async (client, namespace) => {
     try {
       await client.workflow.start(platformLifecycle, {
         workflowId,
         taskQueue: workflowTaskQueue(taskQueuePrefix),
-        args: [{ spec, environment, taskQueuePrefix }],
+        args: [{ spec, environment, taskQueuePrefix, ...(timeouts ? { timeouts } : {}) }],
         typedSearchAttributes: [
           { key: platformAttribute, value: spec.metadata.name },
           { key: environmentAttribute, value: environment },
