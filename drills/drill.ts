@@ -243,6 +243,29 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
     return progressed ? progressed.at - repairedAt : null;
   };
 
+  /** Runs a trial's steps while its sampler samples; what stopped them and each inconsistent sample are findings. */
+  const observed = async (
+    sampler: ReturnType<typeof sampleState>,
+    progress: Parameters<typeof inconsistencies>[1],
+    steps: () => Promise<void>,
+  ) => {
+    const lost: string[] = [];
+    try {
+      await steps();
+    } catch (err) {
+      lost.push(`the trial stopped: ${message(err)}`);
+    } finally {
+      await sampler.stop();
+    }
+    lost.push(
+      ...inconsistencies(
+        sampler.samples.map((s) => s.state),
+        progress,
+      ),
+    );
+    return lost;
+  };
+
   const results = options.faults.map(({ fault, trials }) => ({
     id: fault.id,
     name: fault.name,
@@ -293,10 +316,9 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
         const stacks = generation(platform, gen).stacks.map((s) => s.name);
         const reason = `drill case ${fault.id}, trial ${trial}`;
         const sampler = sampleState(client, workflowId);
-        const lost: string[] = [];
         let completed = false;
         let recovery: number | null = null;
-        try {
+        const lost = await observed(sampler, deployProgress(stacks), async () => {
           await client.workflow
             .getHandle(workflowId)
             .executeUpdate(applySpecUpdate, { args: [{ spec: specOf(gen), requestedBy: 'drill', reason }] });
@@ -313,17 +335,7 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
             );
           }, options.trialLimitMs);
           recovery = recoveryMs(sampler.samples, repairedAt, stacks, 'healthy', doneAtFault);
-        } catch (err) {
-          lost.push(`the trial stopped: ${message(err)}`);
-        } finally {
-          await sampler.stop();
-        }
-        lost.push(
-          ...inconsistencies(
-            sampler.samples.map((s) => s.state),
-            deployProgress(stacks),
-          ),
-        );
+        });
         const histories = await syncHistories(environment, stacks);
         stacks.forEach((name, i) => histories[i] === undefined && lost.push(`stack ${name} has no Application`));
         const left = await remaining(environment, previous);
@@ -346,10 +358,9 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
           }
           const stacks = generation(platform, gen).stacks.map((s) => s.name);
           const sampler = sampleState(client, workflowId);
-          const lost: string[] = [];
           let completed = false;
           let recovery: number | null = null;
-          try {
+          const lost = await observed(sampler, teardownProgress(stacks), async () => {
             const handle = client.workflow.getHandle(workflowId);
             await handle.executeUpdate(teardownUpdate, {
               args: [{ requestedBy: 'drill', reason: `drill case ${fault.id}, trial ${trial}` }],
@@ -368,17 +379,7 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
             completed = ended && final?.outcome === 'torn-down';
             if (ended && final) sampler.samples.push({ at: Date.now(), state: final });
             recovery = recoveryMs(sampler.samples, repairedAt, stacks, 'deleted', doneAtFault);
-          } catch (err) {
-            lost.push(`the trial stopped: ${message(err)}`);
-          } finally {
-            await sampler.stop();
-          }
-          lost.push(
-            ...inconsistencies(
-              sampler.samples.map((s) => s.state),
-              teardownProgress(stacks),
-            ),
-          );
+          });
           const orphanApps = await remaining(environment, stacks);
           if (orphanApps) lost.push(`${orphanApps} Applications are left after teardown`);
           const orphanDeployments = (await deployments.listNamespacedDeployment({ namespace }).catch(() => ({ items: [] }))).items.filter(
