@@ -13,6 +13,7 @@ import { absenceGraceMs, followApplication, readConfirmingAbsence, reconnectDela
 import { assessApplication, statusOf, type HealthAssessment } from './health.js';
 import type { Application } from './schemas.js';
 import { SourceRetry } from './sourceRetry.js';
+import { syncDecision, syncDecisionPollMs, syncDecisionWaitMs } from './syncDecision.js';
 import type { ArgoCdSettings } from './settings.js';
 import { watchPlatformApplicationsActivity } from './watch.js';
 
@@ -114,28 +115,33 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
   }
 
   /**
-   * Starts a sync at the source's revision. When Argo CD's automated sync already runs one (it starts as
-   * soon as the Application exists) that operation is the deploy: a second sync is not queued behind it.
+   * Starts a sync at the source's revision, unless Argo CD's automated sync (it starts as soon as the Application
+   * exists) runs one, has applied it already, or is about to (syncDecision): then it asks again, for up to
+   * `syncDecisionWaitMs`, rather than sync a second time.
    */
   async function syncApplication(target: StackTarget): Promise<{ application: string; revision?: string }> {
     const name = applicationName(target.platform, target.environment, target.stack.name);
-    const running = (app: Application | undefined) => app?.operation !== undefined || app?.status?.operationState?.phase === 'Running';
     // The refresh waits for Argo CD to compare with the source: seconds on a busy repo-server.
     return heartbeating(`starting a sync of Application ${name}`, () =>
       guarded(client, async () => {
-        const app = await readConfirmingAbsence(client, projectOf(target), name, 'normal', absenceGraceMs, cancellationSignal());
+        const read = (refresh?: 'normal') =>
+          readConfirmingAbsence(client, projectOf(target), name, refresh, absenceGraceMs, cancellationSignal());
+        // The first read has Argo CD compare; the ones after it read what Argo CD's own refreshes found.
+        let app = await read('normal');
+        const settledBy = Date.now() + syncDecisionWaitMs;
+        while (app && syncDecision(app) === 'wait' && Date.now() < settledBy) {
+          await sleep(syncDecisionPollMs, undefined, { signal: cancellationSignal() });
+          app = await read();
+        }
         if (!app)
           throw ApplicationFailure.nonRetryable(
             `Application ${name} does not exist in Argo CD; ensureApplication creates it`,
             failureTypes.argoCdApplicationMissing,
           );
         const current = { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
-        if (running(app)) return current;
-        // Argo CD has already applied what a sync would: the automated sync, or this activity's earlier attempt
-        // whose result a worker crash or a Temporal restart lost. A second sync would only run the hooks again.
-        if (app.status?.sync?.status === 'Synced' && app.status.operationState?.phase === 'Succeeded') return current;
-        // A sync now would fail for good; the automated sync starts once Argo CD reaches the source.
-        if (assessApplication(app).state === 'unreachable') return { application: name };
+        const decision = syncDecision(app);
+        if (decision === 'running' || decision === 'applied') return current;
+        if (decision === 'unreachable') return { application: name };
         try {
           const request = { revision: syncRevision(target), prune: target.stack.sync.prune, syncOptions: target.stack.sync.options };
           const synced = await client.sync(name, request, cancellationSignal());

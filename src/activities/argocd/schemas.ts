@@ -54,7 +54,11 @@ export const applicationSchema = z.looseObject({
     labels: z.record(z.string(), z.string()).optional(),
     deletionTimestamp: z.string().optional(),
   }),
-  spec: z.looseObject({ project: z.string() }),
+  spec: z.looseObject({
+    project: z.string(),
+    /** `automated.enabled: false` turns an automated policy off without removing it. */
+    syncPolicy: z.looseObject({ automated: z.looseObject({ enabled: z.boolean().optional() }).optional() }).optional(),
+  }),
   /** Set by the API when a sync is requested, until the controller starts it. */
   operation: z.unknown().optional(),
   status: z
@@ -63,6 +67,8 @@ export const applicationSchema = z.looseObject({
         .looseObject({ status: z.string().optional(), message: z.string().optional(), lastTransitionTime: z.string().optional() })
         .optional(),
       sync: z.looseObject({ status: z.string().optional(), revision: z.string().optional() }).optional(),
+      /** When the controller last compared the Application with its source. */
+      reconciledAt: z.string().optional(),
       operationState: operationStateSchema.optional(),
       resources: z.array(resourceStatusSchema).optional(),
       conditions: z
