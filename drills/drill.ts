@@ -190,8 +190,11 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
     }
   };
 
-  /** Starts a lifecycle run of generation `g` and waits until it is in steady state (phases 0–3 are not a trial). */
-  const startRun = async (client: Client, environment: string, g: number) => {
+  /**
+   * Starts a lifecycle run of generation `g` and waits until it is in steady state (phases 0–3 are not a trial);
+   * undefined, having said why, when it does not get there: the drill then stops with the figures it has.
+   */
+  const startRun = async (client: Client, environment: string, g: number): Promise<string | undefined> => {
     await commitGeneration(g);
     const workflowId = await startLifecycle({ spec: specOf(g), environment, taskQueuePrefix, timeouts });
     const sampler = sampleState(client, workflowId);
@@ -200,7 +203,13 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
       return !!s && s.phase.number === 3 && s.stacks.every((st) => st.status === 'healthy');
     }, 15 * 60_000);
     await sampler.stop();
-    if (!ready) throw new Error(`${workflowId} did not reach steady state within 15 min: ${JSON.stringify(sampler.latest()?.phase)}`);
+    if (!ready) {
+      const phase = sampler.latest()?.phase;
+      say(
+        `  ${workflowId} did not reach steady state within 15 min (${phase ? `phase ${phase.number}, ${phase.name}` : 'no state'}): the drill stops here`,
+      );
+      return undefined;
+    }
     say(`${workflowId} in steady state with ${options.stacks} stacks`);
     return workflowId;
   };
@@ -300,7 +309,9 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
       const deployCases = options.faults.filter((f) => f.fault.during === 'deploy');
       const teardownCases = options.faults.filter((f) => f.fault.during === 'teardown');
       let environment = `${run}-0`;
-      let workflowId = await startRun(client, environment, gen);
+      const first = await startRun(client, environment, gen);
+      if (!first) return;
+      let workflowId = first;
 
       // Round by round (a, b, …, f, then a again), so a drill stopped early has figures of every case.
       const rounds = Math.max(0, ...deployCases.map((c) => c.trials));
@@ -354,7 +365,9 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
           if (options.stopRequested()) return;
           if (trial > 1) {
             environment = `${run}-${trial - 1}`;
-            workflowId = await startRun(client, environment, gen);
+            const next = await startRun(client, environment, gen);
+            if (!next) return;
+            workflowId = next;
           }
           const stacks = generation(platform, gen).stacks.map((s) => s.name);
           const sampler = sampleState(client, workflowId);
