@@ -128,10 +128,12 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
           readConfirmingAbsence(client, projectOf(target), name, refresh, absenceGraceMs, cancellationSignal());
         // The first read has Argo CD compare; the ones after it read what Argo CD's own refreshes found.
         let app = await read('normal');
+        let decision = app && syncDecision(app);
         const settledBy = Date.now() + syncDecisionWaitMs;
-        while (app && syncDecision(app) === 'wait' && Date.now() < settledBy) {
+        while (decision === 'wait' && Date.now() < settledBy) {
           await sleep(syncDecisionPollMs, undefined, { signal: cancellationSignal() });
           app = await read();
+          decision = app && syncDecision(app);
         }
         if (!app)
           throw ApplicationFailure.nonRetryable(
@@ -139,7 +141,6 @@ export function createArgoCdActivities(settings: ArgoCdSettings): ArgoCdActiviti
             failureTypes.argoCdApplicationMissing,
           );
         const current = { application: name, ...(app.status?.sync?.revision ? { revision: app.status.sync.revision } : {}) };
-        const decision = syncDecision(app);
         if (decision === 'running' || decision === 'applied') return current;
         if (decision === 'unreachable') return { application: name };
         try {
