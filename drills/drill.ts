@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startLifecycle } from '../src/cli/lifecycleRun.js';
 import { withClient } from '../src/cli/client.js';
-import { commitFiles } from '../src/sandbox/index.js';
+import { commitFiles, superviseArgoCd } from '../src/sandbox/index.js';
 import { repoRoot } from '../src/sandbox/config.js';
 import { applicationName } from '../src/spec/names.js';
 import { applySpecUpdate, resumeUpdate, stateQuery, teardownUpdate } from '../src/workflows/definitions.js';
@@ -359,48 +359,61 @@ export async function runDrill(sandbox: BenchSandbox, options: DrillOptions): Pr
         }
       }
 
-      for (const { fault, trials } of teardownCases) {
-        const result = results.find((r) => r.id === fault.id)!;
-        for (let trial = 1; trial <= trials; trial++) {
-          if (options.stopRequested()) return;
-          if (trial > 1) {
-            environment = `${run}-${trial - 1}`;
-            const next = await startRun(client, environment, gen);
-            if (!next) return;
-            workflowId = next;
-          }
-          const stacks = generation(platform, gen).stacks.map((s) => s.name);
-          const sampler = sampleState(client, workflowId);
-          let completed = false;
-          let recovery: number | null = null;
-          const lost = await observed(sampler, teardownProgress(stacks), async () => {
-            const handle = client.workflow.getHandle(workflowId);
-            await handle.executeUpdate(teardownUpdate, {
-              args: [{ requestedBy: 'drill', reason: `drill case ${fault.id}, trial ${trial}` }],
+      // Teardown removes Argo CD's install and the next run's bootstrap applies it again. In a cluster the new install
+      // brings new Pods; the drill's preinstalled Argo CD would keep running with the old install's state (no
+      // server.secretkey, watches on the deleted CRDs). So from here on Argo CD is run as bootstrap mode runs it:
+      // stopped while its install is gone, started again, admin password set, once bootstrap has installed it.
+      const supervision = new AbortController();
+      const supervisor = teardownCases.length
+        ? superviseArgoCd(config, (line) => say(`    argocd: ${line}`), supervision.signal)
+        : Promise.resolve();
+      try {
+        for (const { fault, trials } of teardownCases) {
+          const result = results.find((r) => r.id === fault.id)!;
+          for (let trial = 1; trial <= trials; trial++) {
+            if (options.stopRequested()) return;
+            if (trial > 1) {
+              environment = `${run}-${trial - 1}`;
+              const next = await startRun(client, environment, gen);
+              if (!next) return;
+              workflowId = next;
+            }
+            const stacks = generation(platform, gen).stacks.map((s) => s.name);
+            const sampler = sampleState(client, workflowId);
+            let completed = false;
+            let recovery: number | null = null;
+            const lost = await observed(sampler, teardownProgress(stacks), async () => {
+              const handle = client.workflow.getHandle(workflowId);
+              await handle.executeUpdate(teardownUpdate, {
+                args: [{ requestedBy: 'drill', reason: `drill case ${fault.id}, trial ${trial}` }],
+              });
+              const { repairedAt, doneAtFault } = await strike(fault, sampler, stacks, 'deleted');
+              // A run that fails has ended too (the final state says how); a result still pending when the trial's time is
+              // up must not reject later, once the client is closed, and take the drill down with it.
+              const ended = await Promise.race([
+                handle.result().then(
+                  () => true,
+                  () => true,
+                ),
+                sleep(options.trialLimitMs, undefined, { ref: false }).then(() => false),
+              ]);
+              const final = await handle.query(stateQuery).catch(() => undefined);
+              completed = ended && final?.outcome === 'torn-down';
+              if (ended && final) sampler.samples.push({ at: Date.now(), state: final });
+              recovery = recoveryMs(sampler.samples, repairedAt, stacks, 'deleted', doneAtFault);
             });
-            const { repairedAt, doneAtFault } = await strike(fault, sampler, stacks, 'deleted');
-            // A run that fails has ended too (the final state says how); a result still pending when the trial's time is
-            // up must not reject later, once the client is closed, and take the drill down with it.
-            const ended = await Promise.race([
-              handle.result().then(
-                () => true,
-                () => true,
-              ),
-              sleep(options.trialLimitMs, undefined, { ref: false }).then(() => false),
-            ]);
-            const final = await handle.query(stateQuery).catch(() => undefined);
-            completed = ended && final?.outcome === 'torn-down';
-            if (ended && final) sampler.samples.push({ at: Date.now(), state: final });
-            recovery = recoveryMs(sampler.samples, repairedAt, stacks, 'deleted', doneAtFault);
-          });
-          const orphanApps = await remaining(environment, stacks);
-          if (orphanApps) lost.push(`${orphanApps} Applications are left after teardown`);
-          const orphanDeployments = (await deployments.listNamespacedDeployment({ namespace }).catch(() => ({ items: [] }))).items.filter(
-            (d) => stacks.includes(d.metadata?.name ?? ''),
-          ).length;
-          if (orphanDeployments) lost.push(`${orphanDeployments} Deployments are left after teardown`);
-          record(result, trial, { completed, resyncs: [], lost, recovery });
+            const orphanApps = await remaining(environment, stacks);
+            if (orphanApps) lost.push(`${orphanApps} Applications are left after teardown`);
+            const orphanDeployments = (await deployments.listNamespacedDeployment({ namespace }).catch(() => ({ items: [] }))).items.filter(
+              (d) => stacks.includes(d.metadata?.name ?? ''),
+            ).length;
+            if (orphanDeployments) lost.push(`${orphanDeployments} Deployments are left after teardown`);
+            record(result, trial, { completed, resyncs: [], lost, recovery });
+          }
         }
+      } finally {
+        supervision.abort();
+        await supervisor;
       }
       // Deploy cases alone leave their run in steady state: it is torn down, not measured.
       if (!teardownCases.length) {
