@@ -7,8 +7,14 @@ export function fakeNodeName(index: number): string {
   return `kwok-node-${index}`;
 }
 
+/**
+ * What each fake node offers. kwok runs no pod, so the limit is only the scheduler's: room for the bench's largest
+ * platform (1,000 stacks of two replicas) with the pods of the side before it still terminating, on the default 3 nodes.
+ */
+const fakeNodeResources = { cpu: '1000', memory: '4Ti', pods: '2000' };
+
 function fakeNode(name: string): V1Node {
-  const resources = { cpu: '32', memory: '256Gi', pods: '110' };
+  const resources = fakeNodeResources;
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -29,14 +35,19 @@ function coreApi(kubeconfig: string): CoreV1Api {
   return config.makeApiClient(CoreV1Api);
 }
 
-/** Creates the nodes that do not exist yet. */
+/** Creates the nodes that do not exist yet, and gives a node of an earlier sandbox the resources of a new one. */
 export async function ensureFakeNodes(kubeconfig: string, count: number): Promise<void> {
   const api = coreApi(kubeconfig);
   for (let index = 0; index < count; index++) {
+    const name = fakeNodeName(index);
     try {
-      await api.createNode({ body: fakeNode(fakeNodeName(index)) });
+      await api.createNode({ body: fakeNode(name) });
     } catch (err) {
       if (!(err instanceof ApiException && err.code === 409)) throw err;
+      const node = await api.readNodeStatus({ name });
+      if (node.status?.capacity?.pods === fakeNodeResources.pods) continue;
+      node.status = { ...node.status, allocatable: fakeNodeResources, capacity: fakeNodeResources };
+      await api.replaceNodeStatus({ name, body: node });
     }
   }
 }
