@@ -49,6 +49,7 @@ export async function measureDetection(status: SandboxStatus, count: number): Pr
         healthTimeout: '2m',
         retry: {},
         sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] },
+        createsNamespace: true,
       },
     };
     const env = () => new MockActivityEnvironment({ heartbeatTimeoutMs: 30_000 }, { logger: quiet });

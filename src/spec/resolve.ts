@@ -1,7 +1,8 @@
+import { buildGraph, precededInGroup } from '../dag/index.js';
 import type { ApplicationSource, StackSourceSpec, StackSources } from './applicationSource.js';
 import { overriddenStack } from './environmentOverrides.js';
 import { resolveEnvironment } from './environments.js';
-import { defaultSyncPolicy, type PlatformSpec, type RetryPolicySpec, type StackSpec } from './schema.js';
+import { createNamespaceOption, defaultSyncPolicy, type PlatformSpec, type RetryPolicySpec, type StackSpec } from './schema.js';
 
 /** A stack with every default applied: what deployStack receives. */
 export type ResolvedStack = {
@@ -11,6 +12,13 @@ export type ResolvedStack = {
   healthTimeout: string;
   retry: RetryPolicySpec;
   sync: { selfHeal: boolean; prune: boolean; options: string[] };
+  /**
+   * Whether its Application creates the namespace and labels it with the platform and environment (Argo CD's
+   * managedNamespaceMetadata): CreateNamespace=true, and no stack it depends on, directly or not, does so in the
+   * same namespace. Argo CD applies a managed namespace before every sync and waits ARGOCD_SYNC_WAVE_DELAY (2 s)
+   * before the stack's own objects, so only the first stacks into a namespace carry it.
+   */
+  createsNamespace: boolean;
 } & StackSources;
 
 /** Applied under the platform's and the stack's retry settings: a failing stack gives up after a few tries. */
@@ -26,7 +34,7 @@ export function resolveStacks(spec: PlatformSpec, environment?: string): Resolve
   const defaults = spec.spec.defaults;
   const overrides = spec.spec.environments.find((e) => e.name === environment)?.stacks ?? {};
   const suffix = environment === undefined ? '' : resolveEnvironment(spec, environment).namespaceSuffix;
-  return spec.spec.stacks.map((stack) => ({
+  const stacks = spec.spec.stacks.map((stack) => ({
     name: stack.name,
     ...stackSources(overriddenStack(stack, overrides[stack.name]), spec.spec.source),
     namespace: `${stack.namespace ?? stack.name}${suffix}`,
@@ -35,6 +43,13 @@ export function resolveStacks(spec: PlatformSpec, environment?: string): Resolve
     retry: { ...builtinRetry, ...defaults.retry, ...stack.retry },
     sync: { ...defaultSyncPolicy, options: [...defaultSyncPolicy.options], ...defaults.sync, ...stack.sync },
   }));
+  const byName = new Map(stacks.map((s) => [s.name, s] as const));
+  const created = (name: string) => {
+    const stack = byName.get(name)!;
+    return stack.sync.options.includes(createNamespaceOption) ? stack.namespace : undefined;
+  };
+  const preceded = new Set(precededInGroup(buildGraph(stacks), created));
+  return stacks.map((stack) => ({ ...stack, createsNamespace: created(stack.name) !== undefined && !preceded.has(stack.name) }));
 }
 
 /** `path` is the shorthand of a source with only a path; no source at all is stacks/<name> in the platform repository. */

@@ -40,7 +40,10 @@ export const syncPolicySchema = z
   .partial()
   .strict();
 
-export const defaultSyncPolicy = { selfHeal: true, prune: true, options: ['CreateNamespace=true'] } as const;
+/** The sync option with which Argo CD creates a stack's namespace when it is missing. */
+export const createNamespaceOption = 'CreateNamespace=true';
+
+export const defaultSyncPolicy = { selfHeal: true, prune: true, options: [createNamespaceOption] } as const;
 
 /**
  * Stacks deploying at once when a spec leaves maxParallelStacks unset. On the bench's fan-out of 100 Baton took

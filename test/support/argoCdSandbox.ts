@@ -55,6 +55,7 @@ export function sandboxStackTarget(
       healthTimeout: '90s',
       retry: { maximumAttempts: 1 },
       sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] },
+      createsNamespace: true,
       ...overrides,
     },
   };

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { blockedBy, buildGraph, criticalPath, levels, teardownOrder, topologicalOrder, validateGraph } from '../../src/dag/index.js';
+import {
+  blockedBy,
+  buildGraph,
+  criticalPath,
+  levels,
+  precededInGroup,
+  teardownOrder,
+  topologicalOrder,
+  validateGraph,
+} from '../../src/dag/index.js';
 import { diamond } from '../support/specs.js';
 
 const graph = (nodes: { name: string; dependsOn?: string[] }[]) =>
@@ -144,6 +153,41 @@ describe('blockedBy and criticalPath', () => {
         for (let i = 1; i < cp.stacks.length; i++)
           assert.ok(dag.find((s) => s.name === cp.stacks[i])!.dependsOn.includes(cp.stacks[i - 1]!));
         for (const s of dag) assert.ok(durations[s.name]! <= cp.duration);
+      }),
+    );
+  });
+});
+
+describe('precededInGroup', () => {
+  const g = graph(diamond);
+  const cases: [string, Record<string, string | undefined>, string[]][] = [
+    ['one group: all but the base', { base: 'a', left: 'a', right: 'a', top: 'a' }, ['left', 'right', 'top']],
+    ['siblings of one group do not precede each other', { base: 'a', left: 'b', right: 'b', top: 'a' }, ['top']],
+    ['a stack in no group precedes none', { base: undefined, left: 'a', right: 'b', top: 'a' }, ['top']],
+    ['through a stack of another group', { base: 'a', left: 'b', right: 'c', top: 'a' }, ['top']],
+    ['every group its own', { base: 'a', left: 'b', right: 'c', top: 'd' }, []],
+  ];
+  for (const [name, groups, expected] of cases)
+    it(name, () =>
+      assert.deepEqual(
+        precededInGroup(g, (s) => groups[s]),
+        expected,
+      ),
+    );
+
+  it('is exactly the stacks with an ancestor in their group, on random DAGs', () => {
+    fc.assert(
+      fc.property(arbitraryDag, fc.array(fc.constantFrom('a', 'b', 'c', undefined), { minLength: 60, maxLength: 60 }), (dag, picks) => {
+        const groupOf = (name: string) => picks[dag.findIndex((s) => s.name === name)];
+        const byName = new Map(dag.map((s) => [s.name, s] as const));
+        const ancestors = (name: string, seen = new Set<string>()): Set<string> => {
+          for (const dep of byName.get(name)!.dependsOn) if (!seen.has(dep)) ancestors(dep, seen.add(dep));
+          return seen;
+        };
+        const expected = dag
+          .filter((s) => groupOf(s.name) !== undefined && [...ancestors(s.name)].some((a) => groupOf(a) === groupOf(s.name)))
+          .map((s) => s.name);
+        assert.deepEqual(precededInGroup(buildGraph(dag), groupOf), expected);
       }),
     );
   });

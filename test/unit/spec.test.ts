@@ -50,10 +50,27 @@ describe('platform spec', () => {
       healthTimeout: '10m',
       retry: { maximumAttempts: 3, initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m' },
       sync: { selfHeal: true, prune: true, options: ['CreateNamespace=true'] },
+      createsNamespace: true,
     });
     assert.equal(ingress!.retry.maximumAttempts, 5);
     const tuned = parsePlatformSpec(valid.replace('retry: { maximumAttempts: 5 }', 'sync: { selfHeal: false }'));
     assert.deepEqual(resolveStacks(tuned)[1]!.sync, { selfHeal: false, prune: true, options: ['CreateNamespace=true'] });
+  });
+
+  it('lets only the first stacks into a namespace create and label it', () => {
+    const stacks = [
+      { name: 'crds', namespace: 'platform' },
+      { name: 'operator', namespace: 'platform', dependsOn: ['crds'] },
+      { name: 'sidecar', namespace: 'platform' },
+      { name: 'gateway', namespace: 'edge', dependsOn: ['operator'] },
+      { name: 'routes', namespace: 'edge', dependsOn: ['gateway'], sync: { options: ['ServerSideApply=true'] } },
+      { name: 'policies', namespace: 'edge', dependsOn: ['routes'] },
+    ];
+    const validation = validatePlatformSpec(platformDocument('demo', stacks));
+    assert.ok(validation.ok);
+    const creates = Object.fromEntries(resolveStacks(validation.spec).map((s) => [s.name, s.createsNamespace]));
+    // sidecar shares the namespace but not the chain: it may deploy first, so it labels it too.
+    assert.deepEqual(creates, { crds: true, operator: false, sidecar: true, gateway: true, routes: false, policies: false });
   });
 
   it('names the path and the line of every problem', () => {

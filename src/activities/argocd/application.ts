@@ -61,9 +61,7 @@ export function stackApplication(target: StackTarget, settings: ArgoCdSettings):
         automated: { prune: stack.sync.prune, selfHeal: stack.sync.selfHeal },
         syncOptions: stack.sync.options,
         // A namespace Argo CD creates carries the platform's and environment's labels: teardown and findOrphans find it.
-        ...(stack.sync.options.includes('CreateNamespace=true')
-          ? { managedNamespaceMetadata: { labels: managedLabels(platform, environment) } }
-          : {}),
+        ...(stack.createsNamespace ? { managedNamespaceMetadata: { labels: managedLabels(platform, environment) } } : {}),
       },
     },
   };
