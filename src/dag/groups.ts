@@ -6,9 +6,9 @@ import type { StackGraph } from './graph.js';
  * One walk over the dependents per group of two or more stacks.
  */
 export function precededInGroup(graph: StackGraph, groupOf: (name: string) => string | undefined): string[] {
+  const groups = graph.names.map(groupOf);
   const members = new Map<string, number[]>();
-  graph.names.forEach((name, i) => {
-    const group = groupOf(name);
+  groups.forEach((group, i) => {
     if (group === undefined) return;
     const stacks = members.get(group);
     if (stacks) stacks.push(i);
@@ -25,7 +25,7 @@ export function precededInGroup(graph: StackGraph, groupOf: (name: string) => st
       for (const dependent of graph.dependents[queue[head]!]!) {
         if (reachedBy[dependent] === walk) continue;
         reachedBy[dependent] = walk;
-        if (groupOf(graph.names[dependent]!) === group) preceded[dependent] = 1;
+        if (groups[dependent] === group) preceded[dependent] = 1;
         queue.push(dependent);
       }
     }

@@ -14,7 +14,6 @@ export function fakeNodeName(index: number): string {
 const fakeNodeResources = { cpu: '1000', memory: '4Ti', pods: '2000' };
 
 function fakeNode(name: string): V1Node {
-  const resources = fakeNodeResources;
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -25,7 +24,7 @@ function fakeNode(name: string): V1Node {
     },
     // No NoSchedule taint: ordinary workloads must land here.
     spec: {},
-    status: { allocatable: resources, capacity: resources },
+    status: { allocatable: fakeNodeResources, capacity: fakeNodeResources },
   };
 }
 
