@@ -72,8 +72,10 @@ export async function measureArgoCd(options: {
   namespace: string;
   ready: ReadyTimes;
   deadline: number;
+  /** Aborted when the bench is told to stop: the side ends as if its deadline had passed. */
+  stop: AbortSignal;
 }): Promise<ArgoCdMeasurement> {
-  const { status, platform, levels, run, namespace, ready, deadline } = options;
+  const { status, platform, levels, run, namespace, ready, deadline, stop } = options;
   const { config, core, custom } = clients(status.kubeconfig);
   await restoreApplicationHealth(core);
   const label = `${run}-${platform.name}`;
@@ -128,14 +130,21 @@ export async function measureArgoCd(options: {
       },
     });
     let timer: NodeJS.Timeout | undefined;
+    let stopped: () => void = () => undefined;
     const timedOut = new Promise<'deadline'>(
       (resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, deadline - Date.now()))),
     );
-    const outcome = await Promise.race([done.then(() => 'done' as const), timedOut]);
+    const interrupted = new Promise<'stopped'>((resolve) => {
+      stopped = () => resolve('stopped');
+      if (stop.aborted) stopped();
+      else stop.addEventListener('abort', stopped, { once: true });
+    });
+    const outcome = await Promise.race([done.then(() => 'done' as const), timedOut, interrupted]);
     clearTimeout(timer);
-    if (outcome === 'deadline')
+    stop.removeEventListener('abort', stopped);
+    if (outcome !== 'done')
       throw new Error(
-        `Argo CD peer of ${platform.name}: deadline passed with ${healthyAt.size} of ${children.size} child Applications Healthy`,
+        `Argo CD peer of ${platform.name}: ${outcome === 'deadline' ? 'deadline passed' : `stopped by ${String(stop.reason)}`} with ${healthyAt.size} of ${children.size} child Applications Healthy`,
       );
   } finally {
     watching.abort();

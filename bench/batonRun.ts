@@ -105,10 +105,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const bootstrapBudgetMs = 10 * 60_000;
 
 /**
- * The run's state until every stack is healthy; a failed stack, a stopped run, or the budget passing (phase 2's,
- * counted from the run entering it, or the bootstrap's before that) ends it with a message.
+ * The run's state until every stack is healthy; a failed stack, a stopped run, the budget passing (phase 2's,
+ * counted from the run entering it, or the bootstrap's before that) or the bench being stopped ends it with a message.
  */
-async function untilStacksHealthy(client: Client, workflowId: string, stacksBudgetMs: number, stacks: number): Promise<LifecycleState> {
+async function untilStacksHealthy(
+  client: Client,
+  workflowId: string,
+  stacksBudgetMs: number,
+  stacks: number,
+  stop: AbortSignal,
+): Promise<LifecycleState> {
   const handle = client.workflow.getHandle(workflowId);
   let deadline = Date.now() + bootstrapBudgetMs;
   let inPhase2 = false;
@@ -124,6 +130,7 @@ async function untilStacksHealthy(client: Client, workflowId: string, stacksBudg
       const failed = state.stacks.find((s) => s.status === 'failed');
       if (failed) throw new Error(`${workflowId}: stack ${failed.name} failed: ${failed.message}`);
       if (state.outcome !== 'running') throw new Error(`${workflowId} ended ${state.outcome}: ${state.error ?? ''}`);
+      if (stop.aborted) throw new Error(`${workflowId}: stopped by ${String(stop.reason)} with ${healthy} of ${stacks} stacks healthy`);
       if (Date.now() > deadline)
         throw new Error(
           `${workflowId}: ${inPhase2 ? `${Math.round(stacksBudgetMs / 1000)} s in phase 2` : 'the bootstrap budget'} passed with ${healthy} of ${stacks} stacks healthy (phase ${state.phase.number})`,
@@ -147,8 +154,10 @@ export async function measureBaton(options: {
   ready: ReadyTimes;
   /** How long phase 2 may take. */
   budgetMs: number;
+  /** Aborted when the bench is told to stop: the side ends as if its budget had passed. */
+  stop: AbortSignal;
 }): Promise<BatonMeasurement> {
-  const { config, env, status, spec, environment, namespace, ready, budgetMs } = options;
+  const { config, env, status, spec, environment, namespace, ready, budgetMs, stop } = options;
   const worker = startWorker(config, env, status);
   const connection = await Connection.connect({ address: status.temporal.address });
   const client = new Client({ connection });
@@ -157,7 +166,7 @@ export async function measureBaton(options: {
     process.env.TEMPORAL_ADDRESS = status.temporal.address;
     const began = Date.now();
     await startLifecycle({ spec, environment, taskQueuePrefix });
-    const state = await untilStacksHealthy(client, workflowId, budgetMs, spec.spec.stacks.length);
+    const state = await untilStacksHealthy(client, workflowId, budgetMs, spec.spec.stacks.length, stop);
     const starts = state.stacks.map((s) => Date.parse(s.startedAt!));
     const healthy = state.stacks.map((s) => Date.parse(s.healthyAt!));
     const detection = state.stacks

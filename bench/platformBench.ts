@@ -62,6 +62,7 @@ export async function benchPlatform(
   platform: BenchPlatform,
   run: string,
   maxParallelStacks: number | undefined,
+  stop: AbortSignal,
 ): Promise<PlatformResult> {
   const { status } = sandbox;
   const shape = shapeOf(platform);
@@ -89,11 +90,16 @@ export async function benchPlatform(
       namespace: batonNamespace,
       ready,
       budgetMs: budgetOf(shape.boundMs, platform.stacks.length),
+      stop,
     }).catch((err: unknown) => (errors.push(`baton: ${message(err)}`), null));
     await removeBatonApplications(status.kubeconfig, platform.name, run).catch((err: unknown) =>
       errors.push(`baton cleanup: ${message(err)}`),
     );
     await removeNamespace(status.kubeconfig, batonNamespace);
+    if (stop.aborted) {
+      errors.push(`argocd: not run, the bench was stopped by ${String(stop.reason)}`);
+      return result(platform, shape.levels.length, shape.boundMs, baton, null, errors);
+    }
     process.stderr.write(`[bench] ${platform.name}: Argo CD app of apps\n`);
     const argocd = await measureArgoCd({
       status,
@@ -103,6 +109,7 @@ export async function benchPlatform(
       namespace: argoNamespace,
       ready,
       deadline: Date.now() + budgetOf(shape.boundMs, platform.stacks.length),
+      stop,
     }).catch((err: unknown) => (errors.push(`argocd: ${message(err)}`), null));
     await removeArgoCdPeer(status, run, platform.name).catch((err: unknown) => errors.push(`argocd cleanup: ${message(err)}`));
     await removeNamespace(status.kubeconfig, argoNamespace);

@@ -10,6 +10,8 @@
  *   npm run bench -- --quick             the small platforms and the planning part only
  *   npm run bench -- --platform random-200 --max-parallel 50
  *
+ * Ctrl-C stops the side in progress and writes the figures so far (the stopped side's progress under the table).
+ *
  * BATON_BENCH_SKIP_SANDBOX=1 runs the planning and start-up parts alone.
  */
 import { join } from 'node:path';
@@ -70,6 +72,16 @@ if (!options.quick) {
   if (measured.note) console.log(measured.note);
 }
 
+// Ctrl-C (SIGINT or SIGTERM) ends the side in progress as if its budget had passed, skips the platforms after it and
+// writes the figures measured so far; a second one stops at once, leaving the sandbox for `baton sandbox down`.
+const stop = new AbortController();
+const interrupt = (signal: NodeJS.Signals) => {
+  if (stop.signal.aborted) process.exit(130);
+  stop.abort(signal);
+  process.stderr.write(`[bench] ${signal}: the side in progress stops, then the figures so far are written (again to stop at once)\n`);
+};
+process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
+
 let detection: DetectionResult[] = [];
 const results: PlatformResult[] = [];
 if (process.env.BATON_BENCH_SKIP_SANDBOX !== '1') {
@@ -78,7 +90,8 @@ if (process.env.BATON_BENCH_SKIP_SANDBOX !== '1') {
     if (!options.quick) detection = await measureDetection(sandbox.status, 5);
     const run = Date.now().toString(36);
     for (const platform of platforms) {
-      results.push(await benchPlatform(sandbox, platform, run, maxParallelStacks));
+      if (stop.signal.aborted) break;
+      results.push(await benchPlatform(sandbox, platform, run, maxParallelStacks, stop.signal));
       console.log(`\n${markdownTable(results.slice(-1))}`);
     }
   } finally {
@@ -101,7 +114,11 @@ if (results.length)
   console.log(`\nPlatforms: Baton beside its critical-path bound and the Argo CD app of apps\n\n${markdownTable(results)}`);
 const file = writeResults(join(repoRoot, 'bench/results'), {
   machine,
-  settings: { quick: options.quick ?? false, maxParallelStacks: maxParallelStacks ?? 'spec default' },
+  settings: {
+    quick: options.quick ?? false,
+    maxParallelStacks: maxParallelStacks ?? 'spec default',
+    ...(stop.signal.aborted ? { stoppedBy: String(stop.signal.reason) } : {}),
+  },
   platforms: results,
   planning,
   startup,

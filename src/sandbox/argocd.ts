@@ -113,14 +113,17 @@ end
 return hs
 `;
 
-/** How often the controller compares each Application with Git and the cluster (also its --app-resync). */
+/**
+ * How long the repo-server keeps a branch's resolved revision (ARGOCD_RECONCILIATION_TIMEOUT): a new commit is
+ * seen this late. The controller's resync period is the sandbox configuration's appResyncSeconds.
+ */
 export const reconciliationSeconds = 10;
 
 function labelled(name: string): { name: string; namespace: string; labels: Record<string, string> } {
   return { name, namespace: argoCdNamespace, labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': argoCdNamespace } };
 }
 
-function configObjects(admin: PasswordHash): object[] {
+function configObjects(admin: PasswordHash, appResyncSeconds: number): object[] {
   return [
     {
       apiVersion: 'v1',
@@ -128,7 +131,7 @@ function configObjects(admin: PasswordHash): object[] {
       metadata: labelled('argocd-cm'),
       data: {
         'admin.enabled': 'true',
-        'timeout.reconciliation': `${reconciliationSeconds}s`,
+        'timeout.reconciliation': `${appResyncSeconds}s`,
         'timeout.reconciliation.jitter': '0s',
         'resource.customizations.health.argoproj.io_Application': documentedApplicationHealth,
       },
@@ -281,7 +284,11 @@ export async function installArgoCd(
   const crdsExisted =
     (await kubectl(config, layout, ['get', 'crd', 'applications.argoproj.io', '--ignore-not-found', '-o', 'name'])).trim() !== '';
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: argoCdNamespace } };
-  const documents = [stringify(namespace), ...(await crdDocuments(release)), ...configObjects(admin).map((object) => stringify(object))];
+  const documents = [
+    stringify(namespace),
+    ...(await crdDocuments(release)),
+    ...configObjects(admin, config.appResyncSeconds).map((object) => stringify(object)),
+  ];
   await kubectl(
     config,
     layout,

@@ -51,6 +51,11 @@ export interface SandboxConfig {
   ports: SandboxPorts;
   nodeCount: number;
   readyTimeoutMs: number;
+  /**
+   * How often Argo CD's controller compares every Application with Git and the cluster (its --app-resync). The
+   * sandbox's 10 s shows drift and new commits within seconds for the tests; Argo CD's own default is 120 s.
+   */
+  appResyncSeconds: number;
   /** Undefined: the mode the sandbox was last brought up with, else preinstalled. */
   argocdMode?: ArgoCdMode;
   /**
@@ -180,12 +185,16 @@ export function shiftedPorts(shift: number): Record<string, string> {
   return Object.fromEntries(Object.values(portVariables).map(([variable, fallback]) => [variable, String(fallback + shift)]));
 }
 
+/** The sandbox's Argo CD resync period, in seconds: drift and new commits show within seconds. */
+export const defaultAppResyncSeconds = 10;
+
 /** The names and defaults of every setting, for `baton sandbox --help`. */
 export const sandboxVariables: [variable: string, fallback: string][] = [
   ['BATON_SANDBOX_DIR', '.baton/sandbox'],
   ...Object.values(portVariables).map(([variable, fallback]): [string, string] => [variable, String(fallback)]),
   ['BATON_SANDBOX_NODES', '3'],
   ['BATON_SANDBOX_READY_TIMEOUT_SECONDS', '90'],
+  ['BATON_SANDBOX_APP_RESYNC_SECONDS', `${defaultAppResyncSeconds} (Argo CD's controller --app-resync; Argo CD's own default is 120)`],
   ['BATON_SANDBOX_ARGOCD', "the running sandbox's mode, else preinstalled"],
   ['BATON_SANDBOX_CLUSTERS', `the running sandbox's clusters, else one (e.g. dev,prod; ports +${clusterPortStep} per extra cluster)`],
   ['ARGOCD_MANIFESTS_DIR', '$GOMODCACHE/github.com/argoproj/argo-cd/v3@<.tools/bin/.argocd.pin>/manifests'],
@@ -218,6 +227,7 @@ export function sandboxEnv(config: SandboxConfig): Record<string, string> {
     ),
     BATON_SANDBOX_NODES: String(config.nodeCount),
     BATON_SANDBOX_READY_TIMEOUT_SECONDS: String(config.readyTimeoutMs / 1000),
+    BATON_SANDBOX_APP_RESYNC_SECONDS: String(config.appResyncSeconds),
     ...(config.argocdMode ? { BATON_SANDBOX_ARGOCD: config.argocdMode } : {}),
     ...(config.clusters ? { BATON_SANDBOX_CLUSTERS: config.clusters.join(',') } : {}),
   };
@@ -237,6 +247,7 @@ export function sandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
     ports,
     nodeCount: positiveInteger(env, 'BATON_SANDBOX_NODES', 3, 100),
     readyTimeoutMs: positiveInteger(env, 'BATON_SANDBOX_READY_TIMEOUT_SECONDS', 90, 3600) * 1000,
+    appResyncSeconds: positiveInteger(env, 'BATON_SANDBOX_APP_RESYNC_SECONDS', defaultAppResyncSeconds, 3600),
     ...(argoCdMode(env) ? { argocdMode: argoCdMode(env) } : {}),
     ...(clusters ? { clusters } : {}),
   };

@@ -12,8 +12,18 @@ describe('sandbox configuration', () => {
       BATON_SANDBOX_NODES: '5',
       BATON_SANDBOX_ARGOCD: 'bootstrap',
       BATON_SANDBOX_CLUSTERS: 'dev,prod',
+      BATON_SANDBOX_APP_RESYNC_SECONDS: '120',
     });
     assert.deepEqual(sandboxConfig(sandboxEnv(config)), config);
+  });
+
+  it("resyncs Argo CD's Applications every 10 s unless told otherwise, and names a bad period", () => {
+    assert.equal(sandboxConfig({}).appResyncSeconds, 10);
+    assert.equal(sandboxConfig({ BATON_SANDBOX_APP_RESYNC_SECONDS: '120' }).appResyncSeconds, 120);
+    assert.throws(
+      () => sandboxConfig({ BATON_SANDBOX_APP_RESYNC_SECONDS: '2m' }),
+      /BATON_SANDBOX_APP_RESYNC_SECONDS=2m is not a whole number between 1 and 3600/,
+    );
   });
 
   it('leaves the clusters to the running sandbox unless named; the flag wins over BATON_SANDBOX_CLUSTERS', () => {

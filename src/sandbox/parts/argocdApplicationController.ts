@@ -1,4 +1,3 @@
-import { reconciliationSeconds } from '../argocd.js';
 import { expectOk } from '../probe.js';
 import { argoCdBinary, argoCdEnv, argoCdInstall, ensureArgoCdInstalled, redisAddress, repoServerAddress } from './argocdCommon.js';
 import type { SandboxPart } from './part.js';
@@ -18,8 +17,8 @@ export const argocdApplicationController: SandboxPart = {
     `--repo-server=${repoServerAddress(context)}`,
     '--repo-server-plaintext',
     `--metrics-port=${context.config.ports.argocdControllerMetrics}`,
-    // Drift and new commits show within seconds (ARGOCD_RECONCILIATION_TIMEOUT sets the same for the repo-server).
-    `--app-resync=${reconciliationSeconds}`,
+    // Drift and new commits show within seconds by default (see appResyncSeconds of the sandbox's configuration).
+    `--app-resync=${context.config.appResyncSeconds}`,
     '--app-resync-jitter=0',
     '--logformat=text',
     '--loglevel=warn',
