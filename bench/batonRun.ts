@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { NamedHistory } from '../src/worker/replay.js';
 import { replayHistories } from '../src/worker/replay.js';
 import { startLifecycle } from '../src/cli/lifecycleRun.js';
 import { validatePlatformSpec, stackWorkflowId, lifecycleWorkflowId, type PlatformSpec } from '../src/spec/index.js';
@@ -20,7 +21,9 @@ export interface BatonMeasurement {
   /** Per stack: from its Deployment becoming available to the run marking the stack healthy. */
   detectionP50Ms: number;
   detectionP95Ms: number;
+  /** The events of the parent's largest run (the one that deployed the stacks), and how many runs it had. */
   parentEvents: number;
+  parentRuns: number;
   largestChildEvents: number;
   workerPeakRssMiB: number;
   parentReplayMs: number;
@@ -99,6 +102,20 @@ async function eventCounts(client: Client, ids: string[]): Promise<number[]> {
   return counts;
 }
 
+/**
+ * The largest history among the runs of a workflow id, and how many runs there are: the parent continues as new in
+ * steady state once Temporal suggests it, so its latest run may hold only a handful of events.
+ */
+async function largestRunHistory(client: Client, workflowId: string): Promise<{ history: NamedHistory['history']; runs: number }> {
+  const runIds: string[] = [];
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runIds.push(execution.runId);
+  const histories = await Promise.all(
+    (runIds.length ? runIds : [undefined]).map((runId) => client.workflow.getHandle(workflowId, runId).fetchHistory()),
+  );
+  const history = histories.reduce((a, b) => ((b.events?.length ?? 0) > (a.events?.length ?? 0) ? b : a));
+  return { history, runs: histories.length };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How long phases 0 and 1 (preflight, the Ansible bootstrap) may take before the stacks: not part of the makespan. */
@@ -173,7 +190,7 @@ export async function measureBaton(options: {
       .map((s) => Date.parse(s.healthyAt!) - (ready.readyAt.get(`${namespace}/${s.name}`) ?? Number.NaN))
       .filter(Number.isFinite);
     const workerPeakRssMiB = worker.peakRssMiB();
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const { history, runs: parentRuns } = await largestRunHistory(client, workflowId);
     const children = await eventCounts(
       client,
       spec.spec.stacks.map((s) => stackWorkflowId(spec.metadata.name, environment, s.name)),
@@ -187,6 +204,7 @@ export async function measureBaton(options: {
       detectionP50Ms: percentile(detection, 50),
       detectionP95Ms: percentile(detection, 95),
       parentEvents: history.events?.length ?? 0,
+      parentRuns,
       largestChildEvents: Math.max(...children),
       workerPeakRssMiB,
       parentReplayMs,
