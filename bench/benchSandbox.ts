@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoRoot } from '../src/sandbox/config.js';
+import { argoCdOwnAppResyncSeconds, repoRoot } from '../src/sandbox/config.js';
 import { sandboxConfig, sandboxDown, sandboxUp, shiftedPorts, type SandboxConfig, type SandboxStatus } from '../src/sandbox/index.js';
 import { portShifts } from '../test/support/sandbox.js';
 
@@ -42,11 +42,9 @@ export async function measurementSandbox(
 }
 
 /**
- * Argo CD's own resync period. The sandbox's 10 s, chosen for the tests, makes the controller compare every
- * Application every 10 s: at 1,000 Applications that alone kept 2 cores busy and slowed both sides.
+ * The bench's sandbox: .baton/bench-sandbox, its ports moved by portShifts.integration.bench, with Argo CD's own
+ * resync period. The sandbox's 10 s, chosen for the tests, makes the controller compare every Application every
+ * 10 s: at 1,000 Applications that alone kept 2 cores busy and slowed both sides.
  */
-export const argoCdDefaultAppResyncSeconds = 120;
-
-/** The bench's sandbox: .baton/bench-sandbox, its ports moved by portShifts.integration.bench, Argo CD's stock resync. */
 export const benchSandbox = (): Promise<BenchSandbox> =>
-  measurementSandbox('bench-sandbox', portShifts.integration.bench, { appResyncSeconds: argoCdDefaultAppResyncSeconds });
+  measurementSandbox('bench-sandbox', portShifts.integration.bench, { appResyncSeconds: argoCdOwnAppResyncSeconds });

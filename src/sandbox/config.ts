@@ -188,13 +188,19 @@ export function shiftedPorts(shift: number): Record<string, string> {
 /** The sandbox's Argo CD resync period, in seconds: drift and new commits show within seconds. */
 export const defaultAppResyncSeconds = 10;
 
+/** Argo CD's own default resync period (timeout.reconciliation), in seconds. */
+export const argoCdOwnAppResyncSeconds = 120;
+
 /** The names and defaults of every setting, for `baton sandbox --help`. */
 export const sandboxVariables: [variable: string, fallback: string][] = [
   ['BATON_SANDBOX_DIR', '.baton/sandbox'],
   ...Object.values(portVariables).map(([variable, fallback]): [string, string] => [variable, String(fallback)]),
   ['BATON_SANDBOX_NODES', '3'],
   ['BATON_SANDBOX_READY_TIMEOUT_SECONDS', '90'],
-  ['BATON_SANDBOX_APP_RESYNC_SECONDS', `${defaultAppResyncSeconds} (Argo CD's controller --app-resync; Argo CD's own default is 120)`],
+  [
+    'BATON_SANDBOX_APP_RESYNC_SECONDS',
+    `${defaultAppResyncSeconds} (Argo CD's controller --app-resync; Argo CD's own default is ${argoCdOwnAppResyncSeconds})`,
+  ],
   ['BATON_SANDBOX_ARGOCD', "the running sandbox's mode, else preinstalled"],
   ['BATON_SANDBOX_CLUSTERS', `the running sandbox's clusters, else one (e.g. dev,prod; ports +${clusterPortStep} per extra cluster)`],
   ['ARGOCD_MANIFESTS_DIR', '$GOMODCACHE/github.com/argoproj/argo-cd/v3@<.tools/bin/.argocd.pin>/manifests'],
